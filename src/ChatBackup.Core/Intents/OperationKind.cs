@@ -1,0 +1,13 @@
+namespace ChatBackup.Core.Intents;
+
+public enum OperationKind
+{
+    CreateAmi,
+    CreateSnapshot,
+    CopyAmi,
+    RestoreSnapshot,
+    DeleteAmi,
+    DeleteSnapshot,
+    ListAmis,
+    ListSnapshots,
+}

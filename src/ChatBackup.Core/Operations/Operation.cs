@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using ChatBackup.Core.Intents;
+
+namespace ChatBackup.Core.Operations;
+
+/// <summary>Who asked: platform, the platform's user id, and the name shown in cards.</summary>
+public sealed record Requester(string Platform, string UserId, string DisplayName)
+{
+    /// <summary>The form used in <c>Access:*</c> lists: <c>slack:U0123</c>, <c>teams:&lt;aadObjectId&gt;</c>.</summary>
+    public string Key => $"{Platform}:{UserId}";
+}
+
+/// <summary>Where to answer. Slack uses the channel (and response URL); Teams its service URL, conversation and tenant.</summary>
+public sealed record ConversationRef(
+    string Platform,
+    string ChannelId,
+    string? ResponseUrl = null,
+    string? ServiceUrl = null,
+    string? TenantId = null,
+    string? ReplyToId = null,
+    string? TeamId = null);
+
+/// <summary>An error EC2 (or the bot) reported, with what the user can do about it.</summary>
+public sealed record OperationError(string Code, string Message, string? Hint = null);
+
+/// <summary>Who decided an approval request, and how.</summary>
+public sealed record ApprovalDecision(bool Approved, Requester DecidedBy, DateTimeOffset DecidedAt);
+
+/// <summary>
+/// One thing the bot was asked to do, from request to result. Immutable: a change is a new
+/// record saved with <see cref="IOperationStore.TryUpdateAsync"/> against the version it was read at.
+/// </summary>
+public sealed record Operation
+{
+    public required string Id { get; init; }
+
+    public required OperationKind Kind { get; init; }
+
+    public required Intent Intent { get; init; }
+
+    public required Requester Requester { get; init; }
+
+    public required ConversationRef Conversation { get; init; }
+
+    /// <summary>The region the work runs in (the intent's, else the default).</summary>
+    public required string Region { get; init; }
+
+    public required OperationState State { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>A key that identifies the request that created it (for example Slack's trigger id), so a retry creates nothing new.</summary>
+    public string? RequestKey { get; init; }
+
+    /// <summary>AWS resources and facts gathered so far, by <see cref="ResourceKeys"/> name.</summary>
+    public ImmutableDictionary<string, string> Resources { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The chat message that shows this operation (Slack ts, Teams activity id), once posted.</summary>
+    public string? CardMessageId { get; init; }
+
+    public DateTimeOffset? CardUpdatedAt { get; init; }
+
+    public int? ProgressPercent { get; init; }
+
+    /// <summary>What the operation is doing now, in words: "Creating image", "Waiting for ami-… to be available".</summary>
+    public string? Phase { get; init; }
+
+    public OperationError? Error { get; init; }
+
+    public ApprovalDecision? Approval { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    public bool NotificationSent { get; init; }
+
+    /// <summary>Incremented by the store on every successful update.</summary>
+    public long Version { get; init; }
+
+    public string? Resource(string key) => Resources.GetValueOrDefault(key);
+
+    public Operation WithResource(string key, string value) => this with { Resources = Resources.SetItem(key, value) };
+}
+
+/// <summary>Names of the entries in <see cref="Operation.Resources"/>.</summary>
+public static class ResourceKeys
+{
+    public const string InstanceId = "instanceId";
+    public const string InstanceName = "instanceName";
+    public const string ImageId = "imageId";
+    public const string ImageName = "imageName";
+    public const string SnapshotId = "snapshotId";
+    public const string SnapshotIds = "snapshotIds";
+    public const string VolumeId = "volumeId";
+    public const string SizeGiB = "sizeGiB";
+    public const string CopyImageId = "copyImageId";
+    public const string CopyRegion = "copyRegion";
+    public const string Device = "device";
+}

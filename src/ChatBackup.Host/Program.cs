@@ -1,5 +1,33 @@
-var builder = WebApplication.CreateBuilder(args);
+using ChatBackup.Aws.Ec2;
+using ChatBackup.Core;
+using ChatBackup.Host.Hosting;
+using ChatBackup.Jobs;
+using ChatBackup.Slack;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+
+    // appsettings.json sits beside the binary, whether run from source or from a publish folder.
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+builder.Services
+    .AddChatBackupOptions()
+    .AddBackups()
+    .AddAws()
+    .AddSlack()
+    .AddJobs()
+    .AddChatBackupHealth();
+
 var app = builder.Build();
+
+app.MapChatBackupHealth();
+app.MapSlackEndpoints();
+app.MapJobsDashboard();
+app.WarnAboutInMemoryStorage();
+
 app.Run();
 
+/// <summary>The entry point, visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

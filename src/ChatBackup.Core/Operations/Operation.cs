@@ -66,6 +66,9 @@ public sealed record Operation
 
     public DateTimeOffset? CardUpdatedAt { get; init; }
 
+    /// <summary>The state the card showed when it was last posted or updated.</summary>
+    public OperationState? CardState { get; init; }
+
     public int? ProgressPercent { get; init; }
 
     /// <summary>What the operation is doing now, in words: "Creating image", "Waiting for ami-… to be available".</summary>
@@ -78,6 +81,12 @@ public sealed record Operation
     public DateTimeOffset? ExpiresAt { get; init; }
 
     public bool NotificationSent { get; init; }
+
+    /// <summary>
+    /// How many work steps have completed. A job carries the step it was scheduled for, so a
+    /// duplicate or stale job (a retry, another replica) sees it is late and does nothing.
+    /// </summary>
+    public int Step { get; init; }
 
     /// <summary>Incremented by the store on every successful update.</summary>
     public long Version { get; init; }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test project. Installs what the tests need when it is missing, then prints one
+# line "N passed, M failed" summed over all test projects. Exit code: 0 only when all pass.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+need() { command -v "$1" >/dev/null 2>&1; }
+
+if ! need dotnet; then
+  echo "dotnet (the .NET 10 SDK) is required: https://dot.net" >&2
+  exit 2
+fi
+
+# moto is the EC2 emulator the integration tests start on a free loopback port.
+if ! need moto_server; then
+  echo "Installing moto (EC2 emulator) for the integration tests..."
+  python3 -m pip install --quiet 'moto[server]==5.2.1' || pip install --quiet 'moto[server]==5.2.1' || true
+fi
+
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet test ChatBackup.sln --configuration Release \
+  --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" 2>&1 | tee "$results/console.log" | grep -E "^\s*(Passed|Failed|Skipped|error|Total tests|  Failed|Test Run)|\[FAIL\]|Failed!|Passed!|error" || true
+status=${PIPESTATUS[0]}
+
+passed=0
+failed=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # A build error or a crashed test host: count it, so the run cannot look green.
+  failed=1
+fi
+
+echo "${passed} passed, ${failed} failed"
+exit "$status"

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatBackup.Core.Options;
+
+/// <summary>How the jobs wait for EC2 (<c>Backup:*</c>).</summary>
+public sealed class BackupOptions
+{
+    public const string Section = "Backup";
+
+    /// <summary>How often pending resources are checked.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00", ErrorMessage = "Backup:PollInterval must be between 50 ms and 1 hour.")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Longest wait before an operation is reported failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "Backup:WaitCeiling must be between 1 second and 7 days.")]
+    public TimeSpan WaitCeiling { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>A progress card is updated at most this often (state changes are always shown).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Backup:CardUpdateInterval must be between 0 and 10 minutes.")]
+    public TimeSpan CardUpdateInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Budget for the read-only EC2 look-ups done while answering a command (name resolution).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:02.500", ErrorMessage = "Backup:LookupTimeout must be between 100 ms and 2.5 s.")]
+    public TimeSpan LookupTimeout { get; set; } = TimeSpan.FromSeconds(2);
+}

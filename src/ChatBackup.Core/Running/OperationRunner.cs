@@ -1,0 +1,245 @@
+using ChatBackup.Core.Cards;
+using ChatBackup.Core.Chat;
+using ChatBackup.Core.Ec2;
+using ChatBackup.Core.Intents;
+using ChatBackup.Core.Operations;
+using ChatBackup.Core.Options;
+using Microsoft.Extensions.Logging;
+
+namespace ChatBackup.Core.Running;
+
+/// <summary>
+/// Runs one step of an operation and keeps its card and notification in line with its state.
+/// A step is claimed by saving <see cref="Operation.Step"/> + 1 against the version it read, so
+/// a duplicate job (a retry, a second replica) loses the save and stops instead of working twice.
+/// </summary>
+public sealed partial class OperationRunner(
+    IOperationStore store,
+    IEnumerable<IOperationHandler> handlers,
+    ChatGateways chat,
+    BackupOptions options,
+    TimeProvider clock,
+    ILogger<OperationRunner> logger)
+{
+    private readonly Dictionary<OperationKind, IOperationHandler> _handlers = handlers.ToDictionary(h => h.Kind);
+
+    public async Task<RunResult> RunStepAsync(string operationId, int step, CancellationToken cancellationToken)
+    {
+        var operation = await store.GetAsync(operationId, cancellationToken);
+        if (operation is null)
+        {
+            LogMissing(logger, operationId);
+            return RunResult.Done;
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["OperationId"] = operationId, ["Step"] = step });
+        var delay = options.PollInterval;
+        if (operation.Step == step && operation.State is OperationState.Queued or OperationState.Running)
+        {
+            var (worked, wait) = await WorkAsync(operation, cancellationToken);
+            if (worked is null)
+            {
+                return RunResult.Done;
+            }
+
+            (operation, delay) = (worked, wait);
+        }
+        else if (operation.Step != step + 1 && !operation.State.IsFinal())
+        {
+            // Another job is ahead of this one: it owns the operation now.
+            return RunResult.Done;
+        }
+
+        // Reached also when this job ran the step before and died before telling the chat:
+        // publishing is idempotent, so it is simply done again.
+        operation = await PublishAsync(operation, cancellationToken);
+        return operation.State.IsFinal() || operation.State == OperationState.AwaitingApproval
+            ? RunResult.Done
+            : new RunResult.RunAgain(operation.Step, delay);
+    }
+
+    /// <summary>Marks an operation failed after its job gave up, and shows that on its card.</summary>
+    public async Task FailAsync(string operationId, Exception? cause, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var (failed, changed) = await store.UpdateAsync(
+            operationId,
+            o => o.State is OperationState.Queued or OperationState.Running
+                ? o with
+                {
+                    State = OperationState.Failed,
+                    CompletedAt = now,
+                    Phase = "Failed",
+                    Error = new OperationError(
+                        cause is Ec2Exception ec2 ? ec2.Code : "InternalError",
+                        cause is Ec2Exception or ChatDeliveryException ? cause.Message : "The bot hit an unexpected error and gave up after retrying.",
+                        "Check the bot's logs for this operation id; no further attempts will be made."),
+                }
+                : null,
+            cancellationToken);
+        if (changed && failed is not null)
+        {
+            LogFinished(logger, failed.Id, failed.State, failed.Error?.Code);
+            await PublishAsync(failed, cancellationToken);
+        }
+    }
+
+    /// <summary>Does the step's work and claims it; null when another job claimed it first.</summary>
+    private async Task<(Operation? Operation, TimeSpan Delay)> WorkAsync(Operation operation, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (operation.State == OperationState.Queued)
+        {
+            operation = operation with { State = OperationState.Running, StartedAt = now, Phase = "Starting" };
+        }
+
+        if (HasLiveCard(operation.Kind) && operation.CardMessageId is null)
+        {
+            operation = await PostCardAsync(operation, now, cancellationToken);
+        }
+
+        var outcome = await RunHandlerAsync(operation, cancellationToken);
+        var next = outcome switch
+        {
+            StepOutcome.Succeeded s => s.Operation with
+            {
+                State = OperationState.Succeeded, CompletedAt = now, ProgressPercent = 100, Phase = "Done",
+            },
+            StepOutcome.Failed f => f.Operation with { State = OperationState.Failed, CompletedAt = now, Error = f.Error, Phase = "Failed" },
+            StepOutcome.Wait w when now - (w.Operation.StartedAt ?? now) > options.WaitCeiling => w.Operation with
+            {
+                State = OperationState.Failed,
+                CompletedAt = now,
+                Phase = "Failed",
+                Error = new OperationError(
+                    "WaitCeilingReached",
+                    $"Still not finished after {Format.Duration(options.WaitCeiling)} (Backup:WaitCeiling). Last known: {w.Operation.Phase ?? "pending"}, {w.Operation.ProgressPercent ?? 0}%.",
+                    "Check the resource in the EC2 console; it may still finish. Raise Backup:WaitCeiling for slow copies."),
+            },
+            _ => outcome.Operation,
+        };
+
+        var privateReply = outcome switch
+        {
+            StepOutcome.Succeeded { Reply: { } reply } => reply,
+            StepOutcome.Failed f when !HasLiveCard(operation.Kind) => MessageCards.Error(new(f.Error.Message)),
+            _ => null,
+        };
+        if (privateReply is not null)
+        {
+            await chat.For(operation.Conversation).PostPrivateAsync(operation.Conversation, operation.Requester.UserId, privateReply, cancellationToken);
+        }
+
+        var saved = await store.TryUpdateAsync(next with { Step = operation.Step + 1, Version = operation.Version }, cancellationToken);
+        if (saved is null)
+        {
+            LogLostClaim(logger, operation.Id);
+            return (null, TimeSpan.Zero);
+        }
+
+        if (saved.State.IsFinal())
+        {
+            LogFinished(logger, saved.Id, saved.State, saved.Error?.Code);
+        }
+
+        return (saved, outcome is StepOutcome.Wait wait ? wait.Delay : options.PollInterval);
+    }
+
+    private async Task<StepOutcome> RunHandlerAsync(Operation operation, CancellationToken cancellationToken)
+    {
+        if (!_handlers.TryGetValue(operation.Kind, out var handler))
+        {
+            return new StepOutcome.Failed(operation, new OperationError("NotSupported", $"This version cannot run {operation.Kind} operations."));
+        }
+
+        try
+        {
+            return await handler.StepAsync(operation, cancellationToken);
+        }
+        catch (Ec2Exception ex) when (ex.IsRetryable)
+        {
+            // Throttling and transient faults never fail an operation: back off and look again.
+            LogRetryable(logger, operation.Id, ex.Code);
+            return new StepOutcome.Wait(operation, options.PollInterval * 2);
+        }
+        catch (Ec2Exception ex)
+        {
+            return new StepOutcome.Failed(operation, new OperationError(ex.Code, ex.Message, Ec2ErrorAdvice.For(ex.Code)));
+        }
+    }
+
+    private async Task<Operation> PostCardAsync(Operation operation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var id = await chat.For(operation.Conversation).PostCardAsync(operation.Conversation, OperationCards.For(operation, now), cancellationToken);
+            var (saved, _) = await store.UpdateAsync(
+                operation.Id,
+                o => o with { CardMessageId = id, CardUpdatedAt = now, CardState = operation.State },
+                cancellationToken);
+            var posted = saved ?? operation;
+            return operation with { CardMessageId = id, CardUpdatedAt = now, CardState = operation.State, Version = posted.Version };
+        }
+        catch (ChatDeliveryException ex) when (!ex.IsRetryable)
+        {
+            // The work goes on without a card; the requester was told by the adapter where it could.
+            LogCardFailed(logger, operation.Id, ex.Code);
+            return operation;
+        }
+    }
+
+    /// <summary>Brings the card up to date (throttled, except for state changes) and sends the AMI notification once.</summary>
+    private async Task<Operation> PublishAsync(Operation operation, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var gateway = chat.For(operation.Conversation);
+        if (operation.CardMessageId is { } messageId
+            && (operation.CardState != operation.State
+                || operation.CardUpdatedAt is null
+                || now - operation.CardUpdatedAt.Value >= options.CardUpdateInterval))
+        {
+            try
+            {
+                await gateway.UpdateCardAsync(operation.Conversation, messageId, OperationCards.For(operation, now), cancellationToken);
+                var shown = operation.State;
+                operation = (await store.UpdateAsync(
+                    operation.Id,
+                    o => o with { CardUpdatedAt = now, CardState = shown },
+                    cancellationToken)).Operation ?? operation;
+            }
+            catch (ChatDeliveryException ex) when (!ex.IsRetryable)
+            {
+                LogCardFailed(logger, operation.Id, ex.Code);
+            }
+        }
+
+        if (operation is { State: OperationState.Succeeded, Kind: OperationKind.CreateAmi, NotificationSent: false })
+        {
+            await gateway.PostNotificationAsync(operation.Conversation, operation.CardMessageId, OperationCards.AmiAvailable(operation), cancellationToken);
+            operation = (await store.UpdateAsync(operation.Id, o => o with { NotificationSent = true }, cancellationToken)).Operation ?? operation;
+            LogNotified(logger, operation.Id);
+        }
+
+        return operation;
+    }
+
+    private static bool HasLiveCard(OperationKind kind) => kind is not (OperationKind.ListAmis or OperationKind.ListSnapshots);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId} does not exist; its job ends")]
+    private static partial void LogMissing(ILogger logger, string operationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another job moved {OperationId} on first; this one stops")]
+    private static partial void LogLostClaim(ILogger logger, string operationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "EC2 answered {Code} for {OperationId}; looking again later")]
+    private static partial void LogRetryable(ILogger logger, string operationId, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not show the card of {OperationId}: {Code}")]
+    private static partial void LogCardFailed(ILogger logger, string operationId, string code);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId} finished: {State} {Code}")]
+    private static partial void LogFinished(ILogger logger, string operationId, OperationState state, string? code);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Told the channel that the AMI of {OperationId} is available")]
+    private static partial void LogNotified(ILogger logger, string operationId);
+}

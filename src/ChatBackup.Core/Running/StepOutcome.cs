@@ -1,0 +1,34 @@
+using ChatBackup.Core.Intents;
+using ChatBackup.Core.Operations;
+
+namespace ChatBackup.Core.Running;
+
+/// <summary>What one step of an operation's work came to.</summary>
+public abstract record StepOutcome(Operation Operation)
+{
+    /// <summary>Not finished: check again after <see cref="Delay"/>.</summary>
+    public sealed record Wait(Operation Operation, TimeSpan Delay) : StepOutcome(Operation);
+
+    /// <param name="Reply">A result only the requester needs (a listing), sent privately.</param>
+    public sealed record Succeeded(Operation Operation, Cards.Card? Reply = null) : StepOutcome(Operation);
+
+    public sealed record Failed(Operation Operation, OperationError Error) : StepOutcome(Operation);
+}
+
+/// <summary>The work of one kind of operation, done a step at a time. Each step must be safe to run twice.</summary>
+public interface IOperationHandler
+{
+    OperationKind Kind { get; }
+
+    Task<StepOutcome> StepAsync(Operation operation, CancellationToken cancellationToken);
+}
+
+/// <summary>What the job scheduler must do next for an operation.</summary>
+public abstract record RunResult
+{
+    public sealed record Finished : RunResult;
+
+    public sealed record RunAgain(int Step, TimeSpan Delay) : RunResult;
+
+    public static readonly RunResult Done = new Finished();
+}

@@ -1,0 +1,40 @@
+using ChatBackup.Core.Access;
+using ChatBackup.Core.Chat;
+using ChatBackup.Core.Commands;
+using ChatBackup.Core.Intents.CreateAmi;
+using ChatBackup.Core.Intents.CreateSnapshot;
+using ChatBackup.Core.Intents.ListBackups;
+using ChatBackup.Core.Operations;
+using ChatBackup.Core.Options;
+using ChatBackup.Core.Running;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ChatBackup.Core;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// The platform-neutral core: command and action services, the runner and one handler per
+    /// operation kind. The host supplies <see cref="RegionSettings"/>, the parser settings, an
+    /// <see cref="IOperationQueue"/>, an EC2 gateway and the chat gateways.
+    /// </summary>
+    public static IServiceCollection AddBackups(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<BackupOptions>>().Value);
+        services.AddSingleton(sp => new AccessPolicy(sp.GetRequiredService<IOptions<AccessOptions>>().Value));
+        services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
+        services.TryAddSingleton<IOperationStore, InMemoryOperationStore>();
+        services.AddSingleton<ChatGateways>();
+        services.AddSingleton<ICommandService, CommandService>();
+        services.AddSingleton<IActionService, ActionService>();
+        services.AddSingleton<OperationRunner>();
+        services.AddSingleton<IOperationHandler, CreateAmiHandler>();
+        services.AddSingleton<IOperationHandler, CreateSnapshotHandler>();
+        services.AddSingleton<IOperationHandler, ListAmisHandler>();
+        services.AddSingleton<IOperationHandler, ListSnapshotsHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,14 @@
+using ChatBackup.Core.Commands;
+using Hangfire;
+
+namespace ChatBackup.Jobs;
+
+/// <summary>Starts an operation's first step on a Hangfire worker.</summary>
+public sealed class HangfireOperationQueue(IBackgroundJobClient jobs) : IOperationQueue
+{
+    public Task EnqueueAsync(string operationId, CancellationToken cancellationToken)
+    {
+        jobs.Enqueue<OperationJob>(j => j.RunAsync(operationId, 0, CancellationToken.None));
+        return Task.CompletedTask;
+    }
+}

@@ -33,7 +33,7 @@ public sealed class Ec2ClientFactory : IDisposable
         return _clients.GetOrAdd(region, r => new Lazy<IAmazonEC2>(() => Create(r))).Value;
     }
 
-    internal AmazonEC2Config CreateConfig(string region)
+    internal static AmazonEC2Config CreateConfig(string region, string? serviceUrl)
     {
         var config = new AmazonEC2Config
         {
@@ -42,7 +42,7 @@ public sealed class Ec2ClientFactory : IDisposable
             Timeout = TimeSpan.FromSeconds(30),
         };
 
-        if (_serviceUrl is null)
+        if (serviceUrl is null)
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         }
@@ -50,7 +50,7 @@ public sealed class Ec2ClientFactory : IDisposable
         {
             // With a custom endpoint the SDK would otherwise sign for its default region; emulators
             // (moto) keep one state per region and pick it from the signature.
-            config.ServiceURL = _serviceUrl;
+            config.ServiceURL = serviceUrl;
             config.AuthenticationRegion = region;
         }
 
@@ -84,7 +84,7 @@ public sealed class Ec2ClientFactory : IDisposable
 
     private AmazonEC2Client Create(string region)
     {
-        var config = CreateConfig(region);
+        var config = CreateConfig(region, _serviceUrl);
         return _credentials is null ? new AmazonEC2Client(config) : new AmazonEC2Client(_credentials, config);
     }
 }

@@ -26,7 +26,7 @@ public static class Ec2ErrorAdvice
         ["AttachmentLimitExceeded"] = "The instance has no room for another volume; detach one first or choose another instance.",
         ["VolumeLimitExceeded"] = "The account's EBS storage limit in this region is reached; delete unused volumes or ask for a quota increase.",
         ["IdempotentParameterMismatch"] = "A retried request differed from the first one; start a new operation instead of retrying this one.",
-        ["UnauthorizedOperation"] = "The bot's IAM role may not do this; ask an operator to grant the action named in the error (see manifests/aws/iam-policy.json).",
+        ["UnauthorizedOperation"] = "The bot's IAM role may not do this; ask an operator to grant the action named in the error.",
         ["AuthFailure"] = "The bot's AWS credentials were rejected; ask an operator to check them.",
         ["OptInRequired"] = "This region or service is not enabled for the account; ask an operator to opt in or use another region.",
         ["Blocked"] = "The AWS account is blocked; ask an operator to contact AWS Support.",

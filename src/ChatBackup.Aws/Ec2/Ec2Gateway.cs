@@ -115,7 +115,7 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
                 tags[BackupTags.Source] = query.SourceInstanceId;
             }
 
-            var request = new DescribeImagesRequest { Owners = Self, Filters = TagFilters(tags) };
+            var request = new DescribeImagesRequest { Owners = Self, Filters = NullIfEmpty(TagFilters(tags)) };
             var hasIds = query.ImageIds is { Count: > 0 };
             if (hasIds)
             {
@@ -176,7 +176,7 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
                 filters.Add(new Filter("tag-key", [BackupTags.Operation]));
             }
 
-            var request = new DescribeSnapshotsRequest { OwnerIds = Self, Filters = filters };
+            var request = new DescribeSnapshotsRequest { OwnerIds = Self, Filters = NullIfEmpty(filters) };
             if (hasIds)
             {
                 request.SnapshotIds = [.. query.SnapshotIds!];
@@ -215,6 +215,9 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
 
     private static List<Filter> TagFilters(IReadOnlyDictionary<string, string>? tags) =>
         [.. (tags ?? new Dictionary<string, string>()).Select(t => new Filter($"tag:{t.Key}", [t.Value]))];
+
+    // Leave Filter out when there is none rather than rely on how the SDK marshals an empty list.
+    private static List<Filter>? NullIfEmpty(List<Filter> filters) => filters.Count > 0 ? filters : null;
 
     private static bool Reached(int count, int? max) => max is { } m && count >= m;
 

@@ -7,12 +7,24 @@ namespace ChatBackup.Aws.Ec2;
 /// Tells the region to use when a command names none: <c>Aws:DefaultRegion</c>, else the SDK's
 /// region chain (<c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>, profile, instance metadata), else null.
 /// </summary>
-public sealed class RegionDefaults(IOptions<AwsOptions> options)
+public sealed class RegionDefaults
 {
-    private readonly Lazy<string?> _defaultRegion = new(() => Resolve(options.Value, Environment.GetEnvironmentVariable, SdkChain));
+    private readonly Lazy<string?> _defaultRegion;
+
+    public RegionDefaults(IOptions<AwsOptions> options)
+        : this(options, Environment.GetEnvironmentVariable, SdkChain)
+    {
+    }
+
+    internal RegionDefaults(IOptions<AwsOptions> options, Func<string, string?> environment, Func<string?> sdkChain) =>
+        _defaultRegion = new(() => Resolve(options.Value, environment, sdkChain));
 
     /// <summary>The default region, or null when neither configuration nor the SDK chain names one.</summary>
     public string? DefaultRegion => _defaultRegion.Value;
+
+    /// <summary>The default region; throws, naming <c>Aws:DefaultRegion</c>, when there is none (for start-up checks).</summary>
+    public string RequireDefaultRegion() => DefaultRegion ?? throw new InvalidOperationException(
+        $"No default AWS region: set {AwsOptions.Section}:{nameof(AwsOptions.DefaultRegion)} (environment Aws__DefaultRegion) or AWS_REGION");
 
     internal static string? Resolve(AwsOptions options, Func<string, string?> environment, Func<string?> sdkChain)
     {

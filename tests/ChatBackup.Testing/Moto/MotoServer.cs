@@ -66,7 +66,9 @@ public sealed class MotoServer : IAsyncDisposable
             {
                 last = e;
                 await server.DisposeAsync();
-                if (server.StandardError.Contains("No module named", StringComparison.Ordinal))
+                // A python without moto, or a pyenv shim whose active version lacks the script.
+                if (server.StandardError.Contains("No module named", StringComparison.Ordinal)
+                    || server.StandardError.Contains("command not found", StringComparison.Ordinal))
                 {
                     throw new InvalidOperationException($"{NotFoundMessage}{Environment.NewLine}{server.StandardError}", e);
                 }

@@ -72,6 +72,15 @@ public sealed class AwsOptionsTests
         Assert.Equal("eu-west-1", services.GetRequiredService<RegionDefaults>().DefaultRegion);
     }
 
+    [Fact]
+    public void RequireDefaultRegion_NamesTheKey_WhenNoRegionIsKnown()
+    {
+        var defaults = new RegionDefaults(Options.Create(new AwsOptions { DefaultRegion = "eu-west-1" }));
+
+        Assert.Equal("eu-west-1", defaults.RequireDefaultRegion());
+        Assert.Contains("Aws:DefaultRegion", Assert.Throws<InvalidOperationException>(() => new RegionDefaults(Options.Create(new AwsOptions()), _ => null, () => null).RequireDefaultRegion()).Message, StringComparison.Ordinal);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

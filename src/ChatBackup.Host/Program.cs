@@ -21,6 +21,7 @@ builder.Services
     .AddChatBackupHealth();
 
 var app = builder.Build();
+app.CheckConfiguration();
 
 app.MapChatBackupHealth();
 app.MapSlackEndpoints();

@@ -8,7 +8,7 @@ public sealed class HangfireOperationQueue(IBackgroundJobClient jobs) : IOperati
 {
     public Task EnqueueAsync(string operationId, CancellationToken cancellationToken)
     {
-        jobs.Enqueue<OperationJob>(j => j.RunAsync(operationId, 0, CancellationToken.None));
+        jobs.Enqueue<OperationJob>(j => j.RunAsync(operationId, 0, null, CancellationToken.None));
         return Task.CompletedTask;
     }
 }

@@ -13,12 +13,11 @@ public static class JobsExtensions
     /// <summary>Hangfire with in-memory storage, a server, the operation job and the queue the core enqueues on.</summary>
     public static IServiceCollection AddJobs(this IServiceCollection services)
     {
-        services.AddHangfire((sp, config) => config
+        services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage()
-            .UseFilter(new OperationFailureFilter(sp)));
+            .UseInMemoryStorage());
         services.AddHangfireServer((sp, server) =>
         {
             var backup = sp.GetRequiredService<IOptions<BackupOptions>>().Value;

@@ -1,5 +1,6 @@
 using ChatBackup.Core.Running;
 using Hangfire;
+using Hangfire.Server;
 
 namespace ChatBackup.Jobs;
 
@@ -9,14 +10,31 @@ namespace ChatBackup.Jobs;
 /// </summary>
 public sealed class OperationJob(OperationRunner runner, IBackgroundJobClient jobs)
 {
-    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [2, 5, 15, 60, 300], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    /// <summary>Retries after an unexpected error; throttling and EC2 faults are handled by the runner without one.</summary>
+    public const int Retries = 5;
+
+    [AutomaticRetry(Attempts = Retries, DelaysInSeconds = [2, 5, 15, 60, 300])]
     [JobDisplayName("Operation {0} step {1}")]
-    public async Task RunAsync(string operationId, int step, CancellationToken cancellationToken)
+    public async Task RunAsync(string operationId, int step, PerformContext? context, CancellationToken cancellationToken)
     {
-        var result = await runner.RunStepAsync(operationId, step, cancellationToken);
+        RunResult result;
+        try
+        {
+            result = await runner.RunStepAsync(operationId, step, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && IsLastAttempt(context))
+        {
+            // Out of retries: the operation is marked failed and its card says so, rather than "running" for ever.
+            await runner.FailAsync(operationId, ex, cancellationToken);
+            throw;
+        }
+
         if (result is RunResult.RunAgain again)
         {
-            jobs.Schedule<OperationJob>(j => j.RunAsync(operationId, again.Step, CancellationToken.None), again.Delay);
+            jobs.Schedule<OperationJob>(j => j.RunAsync(operationId, again.Step, null, CancellationToken.None), again.Delay);
         }
     }
+
+    private static bool IsLastAttempt(PerformContext? context) =>
+        context is null || context.GetJobParameter<int>("RetryCount") >= Retries;
 }

@@ -19,12 +19,14 @@ public static class OptionsExtensions
         services.AddSingleton(sp => new ParserSettings(
             sp.GetRequiredService<IOptions<AwsOptions>>().Value.AllowedRegions.ToHashSet(StringComparer.Ordinal)));
         services.AddSingleton<CommandParser>();
-        services.AddSingleton(sp => new RegionSettings(
-            sp.GetRequiredService<RegionDefaults>().DefaultRegion
-            ?? throw new OptionsValidationException(
-                "Aws:DefaultRegion",
-                typeof(AwsOptions),
-                ["Aws:DefaultRegion is not set and the AWS SDK found no region (AWS_REGION, profile): set one."])));
+        services.AddSingleton(sp => new RegionSettings(sp.GetRequiredService<RegionDefaults>().RequireDefaultRegion()));
         return services;
+    }
+
+    /// <summary>Resolves at start-up what options validation cannot see, so a gap stops the process before the first request.</summary>
+    public static WebApplication CheckConfiguration(this WebApplication app)
+    {
+        app.Services.GetRequiredService<RegionSettings>();
+        return app;
     }
 }

@@ -17,34 +17,49 @@ public sealed record ParserSettings(IReadOnlySet<string>? AllowedRegions);
 public sealed partial class CommandParser(ParserSettings settings)
 {
     private static readonly CommandSpec AmiCommand = new(
-        "ami", Usage.Ami, "<instance>", ["name", "region", "copy-to"], ["no-reboot"]);
+        "ami", Usage.Ami, "<instance>", ["name", "region", "copy-to"], ["no-reboot"], (parser, args) => parser.Ami(args));
 
     private static readonly CommandSpec SnapshotCommand = new(
-        "snapshot", Usage.Snapshot, "<volume>", ["description", "region"], []);
+        "snapshot", Usage.Snapshot, "<volume>", ["description", "region"], [], (parser, args) => parser.Snapshot(args));
 
     private static readonly CommandSpec CopyCommand = new(
-        "copy", Usage.Copy, "<ami-id>", ["to", "name", "kms-key", "region"], ["encrypted"]);
+        "copy", Usage.Copy, "<ami-id>", ["to", "name", "kms-key", "region"], ["encrypted"], (parser, args) => parser.Copy(args));
 
     private static readonly CommandSpec RestoreCommand = new(
-        "restore", Usage.Restore, "<snapshot-id>", ["instance", "device", "type", "size", "iops", "throughput", "region"], []);
+        "restore",
+        Usage.Restore,
+        "<snapshot-id>",
+        ["instance", "device", "type", "size", "iops", "throughput", "region"],
+        [],
+        (parser, args) => parser.Restore(args));
 
     private static readonly CommandSpec ListAmisCommand = new(
-        "list amis", Usage.ListAmis, null, ["instance", "region", "limit"], []);
+        "list amis", Usage.ListAmis, null, ["instance", "region", "limit"], [], (parser, args) => parser.ListAmis(args));
 
     private static readonly CommandSpec ListSnapshotsCommand = new(
-        "list snapshots", Usage.ListSnapshots, null, ["volume", "instance", "region", "limit"], []);
+        "list snapshots", Usage.ListSnapshots, null, ["volume", "instance", "region", "limit"], [], (parser, args) => parser.ListSnapshots(args));
 
     private static readonly CommandSpec StatusCommand = new(
-        "status", Usage.Status, "<operation-id>", [], [], PositionalOptional: true);
+        "status", Usage.Status, "<operation-id>", [], [], (_, args) => Status(args), PositionalOptional: true);
 
     private static readonly CommandSpec DeleteAmiCommand = new(
-        "delete ami", Usage.DeleteAmi, "<ami-id>", ["region"], ["keep-snapshots"]);
+        "delete ami", Usage.DeleteAmi, "<ami-id>", ["region"], ["keep-snapshots"], (parser, args) => parser.DeleteAmi(args));
 
     private static readonly CommandSpec DeleteSnapshotCommand = new(
-        "delete snapshot", Usage.DeleteSnapshot, "<snapshot-id>", ["region"], []);
+        "delete snapshot", Usage.DeleteSnapshot, "<snapshot-id>", ["region"], [], (parser, args) => parser.DeleteSnapshot(args));
 
     private static readonly CommandSpec CancelCommand = new(
-        "cancel", Usage.Cancel, "<operation-id>", [], []);
+        "cancel", Usage.Cancel, "<operation-id>", [], [], (_, args) => Cancel(args));
+
+    private static readonly Dictionary<string, CommandSpec> SingleWordCommands = new(StringComparer.Ordinal)
+    {
+        ["ami"] = AmiCommand,
+        ["snapshot"] = SnapshotCommand,
+        ["copy"] = CopyCommand,
+        ["restore"] = RestoreCommand,
+        ["status"] = StatusCommand,
+        ["cancel"] = CancelCommand,
+    };
 
     private readonly IReadOnlySet<string>? allowedRegions =
         settings.AllowedRegions is { Count: > 0 } regions ? regions : null;
@@ -85,19 +100,7 @@ public sealed partial class CommandParser(ParserSettings settings)
             return ParseResult.Failure(collectProblem!, command.Usage);
         }
 
-        return command.Label switch
-        {
-            "ami" => Ami(args),
-            "snapshot" => Snapshot(args),
-            "copy" => Copy(args),
-            "restore" => Restore(args),
-            "list amis" => ListAmis(args),
-            "list snapshots" => ListSnapshots(args),
-            "status" => Status(args),
-            "delete ami" => DeleteAmi(args),
-            "delete snapshot" => DeleteSnapshot(args),
-            _ => Cancel(args),
-        };
+        return command.Build(this, args);
     }
 
     private static bool IsBackupWord(Token token) =>
@@ -109,19 +112,14 @@ public sealed partial class CommandParser(ParserSettings settings)
     private static (CommandSpec? Command, int ArgsStart, string? Problem, string? Usage) Resolve(
         string verb, IReadOnlyList<Token> tokens, int start)
     {
-        switch (verb)
+        if (SingleWordCommands.TryGetValue(verb, out var single))
         {
-            case "ami": return (AmiCommand, start + 1, null, Usage.Ami);
-            case "snapshot": return (SnapshotCommand, start + 1, null, Usage.Snapshot);
-            case "copy": return (CopyCommand, start + 1, null, Usage.Copy);
-            case "restore": return (RestoreCommand, start + 1, null, Usage.Restore);
-            case "status": return (StatusCommand, start + 1, null, Usage.Status);
-            case "cancel": return (CancelCommand, start + 1, null, Usage.Cancel);
-            case "list":
-            case "delete":
-                break;
-            default:
-                return (null, 0, $"Unknown command {Show(tokens[start].Text)}.", null);
+            return (single, start + 1, null, single.Usage);
+        }
+
+        if (verb is not ("list" or "delete"))
+        {
+            return (null, 0, $"Unknown command {Show(tokens[start].Text)}.", null);
         }
 
         var isList = verb == "list";

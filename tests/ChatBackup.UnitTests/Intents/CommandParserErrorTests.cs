@@ -26,6 +26,14 @@ public sealed class CommandParserErrorTests
     public void UnknownVerb_LongInput_IsShortenedInTheProblem() =>
         Assert.True(Fails(new string('x', 5000)).Problem.Length < 100);
 
+    [Fact]
+    public void UnknownVerb_ShortenedInTheProblem_NeverSplitsAnEmoji()
+    {
+        var problem = Fails(new string('x', 39) + "🙂🙂").Problem;
+
+        Assert.DoesNotContain(problem, c => char.IsSurrogate(c));
+    }
+
     [Theory]
     [InlineData("ami", "ami needs an <instance>.", Usage.Ami)]
     [InlineData("ami --no-reboot", "ami needs an <instance>.", Usage.Ami)]

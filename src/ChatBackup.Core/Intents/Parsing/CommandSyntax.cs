@@ -29,6 +29,15 @@ internal static class CommandSyntax
     }
 
     /// <summary>A user's word in an error message: quoted, and cut short so a pasted paragraph cannot flood the reply.</summary>
-    public static string Show(string value) =>
-        value.Length <= ShownLength ? $"'{value}'" : $"'{value[..ShownLength]}…'";
+    public static string Show(string value)
+    {
+        if (value.Length <= ShownLength)
+        {
+            return $"'{value}'";
+        }
+
+        // Never cut an emoji in half: a lone surrogate would garble the reply.
+        var cut = char.IsHighSurrogate(value[ShownLength - 1]) ? ShownLength - 1 : ShownLength;
+        return $"'{value[..cut]}…'";
+    }
 }

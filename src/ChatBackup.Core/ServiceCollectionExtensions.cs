@@ -27,7 +27,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new AccessPolicy(sp.GetRequiredService<IOptions<AccessOptions>>().Value));
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
         services.TryAddSingleton<IOperationStore, InMemoryOperationStore>();
-        services.AddSingleton<ChatGateways>();
+        services.AddSingleton(sp => new ChatGateways(sp.GetServices<IChatGateway>));
         services.AddSingleton<ICommandService, CommandService>();
         services.AddSingleton<IActionService, ActionService>();
         services.AddSingleton<OperationRunner>();

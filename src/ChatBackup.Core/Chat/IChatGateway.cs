@@ -36,13 +36,13 @@ public sealed class ChatDeliveryException(string code, string message, bool isRe
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
 
-/// <summary>Picks the gateway for an operation's platform.</summary>
-public sealed class ChatGateways(IEnumerable<IChatGateway> gateways)
+/// <summary>
+/// Picks the gateway for an operation's platform. Gateways are resolved on each use because they
+/// hold HTTP clients whose handlers the host rotates.
+/// </summary>
+public sealed class ChatGateways(Func<IEnumerable<IChatGateway>> gateways)
 {
-    private readonly Dictionary<string, IChatGateway> _byPlatform = gateways.ToDictionary(g => g.Platform, StringComparer.Ordinal);
-
     public IChatGateway For(ConversationRef conversation) =>
-        _byPlatform.TryGetValue(conversation.Platform, out var gateway)
-            ? gateway
-            : throw new InvalidOperationException($"No chat gateway for platform '{conversation.Platform}'.");
+        gateways().FirstOrDefault(g => g.Platform == conversation.Platform)
+        ?? throw new InvalidOperationException($"No chat gateway for platform '{conversation.Platform}'.");
 }

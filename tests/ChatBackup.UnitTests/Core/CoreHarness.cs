@@ -26,7 +26,7 @@ internal sealed class CoreHarness
         Runner = new OperationRunner(
             Store,
             [new CreateAmiHandler(Ec2, Options, Clock), new CreateSnapshotHandler(Ec2, Options, Clock), new ListAmisHandler(Ec2, Clock), new ListSnapshotsHandler(Ec2, Clock)],
-            new ChatGateways([Chat]),
+            new ChatGateways(() => [Chat]),
             Options,
             Clock,
             NullLogger<OperationRunner>.Instance);
@@ -68,7 +68,8 @@ internal sealed class CoreHarness
     /// <summary>Runs an operation's steps as the job scheduler would, advancing the clock by each delay.</summary>
     public async Task<int> RunToEndAsync(string operationId, int maxSteps = 50)
     {
-        var step = 0;
+        // Continue from wherever the operation is, as the next scheduled job would.
+        var step = (await Store.GetAsync(operationId, CancellationToken.None))!.Step;
         for (var i = 0; i < maxSteps; i++)
         {
             var result = await Runner.RunStepAsync(operationId, step, CancellationToken.None);

@@ -27,12 +27,17 @@ public enum SnapshotState
 
 public sealed record Ec2StateReason(string? Code, string? Message);
 
+/// <param name="DeviceNames">Device names in use by the instance's block device mappings (root and attached volumes).</param>
 public sealed record Ec2Instance(
     string Id,
     string? Name,
     string State,
     string? AvailabilityZone,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags,
+    IReadOnlyList<string>? DeviceNames = null)
+{
+    public IReadOnlyList<string> Devices => DeviceNames ?? [];
+}
 
 public sealed record Ec2Image(
     string Id,
@@ -81,12 +86,14 @@ public sealed record CreateSnapshotRequest(
     string? Description,
     IReadOnlyDictionary<string, string> Tags);
 
-/// <summary>A DescribeImages query: owned by this account, filtered by ids and/or tags.</summary>
+/// <summary>A DescribeImages query: owned by this account, filtered by ids, tags, source instance and/or a snapshot it uses.</summary>
+/// <param name="SnapshotId">Images whose block device mappings use this snapshot (filter <c>block-device-mapping.snapshot-id</c>).</param>
 public sealed record ImageQuery(
     IReadOnlyList<string>? ImageIds = null,
     IReadOnlyDictionary<string, string>? Tags = null,
     string? SourceInstanceId = null,
-    int? MaxResults = null);
+    int? MaxResults = null,
+    string? SnapshotId = null);
 
 /// <summary>A DescribeSnapshots query: owned by this account, filtered by ids, volume and/or tags.</summary>
 public sealed record SnapshotQuery(
@@ -94,3 +101,34 @@ public sealed record SnapshotQuery(
     string? VolumeId = null,
     IReadOnlyDictionary<string, string>? Tags = null,
     int? MaxResults = null);
+
+/// <summary>CopyImage input; the call is made in the destination region.</summary>
+/// <param name="ClientToken">Idempotency token: the same token never copies twice.</param>
+public sealed record CopyImageRequest(
+    string SourceRegion,
+    string SourceImageId,
+    string Name,
+    string? Description,
+    bool Encrypted,
+    string? KmsKeyId,
+    string ClientToken,
+    IReadOnlyDictionary<string, string> Tags);
+
+/// <summary>CreateVolume input (from a snapshot, in the target instance's Availability Zone).</summary>
+public sealed record CreateVolumeRequest(
+    string AvailabilityZone,
+    string SnapshotId,
+    int? SizeGiB,
+    string? VolumeType,
+    int? Iops,
+    int? ThroughputMiBps,
+    string ClientToken,
+    IReadOnlyDictionary<string, string> Tags);
+
+/// <summary>The answer to a <c>DryRun</c> call: permitted (<c>DryRunOperation</c>) or not, with EC2's code and message.</summary>
+public sealed record DryRunResult(bool Permitted, string Code, string Message);
+
+/// <summary>What DeregisterImage did with each of the image's snapshots (when asked to delete them).</summary>
+public sealed record DeregisterResult(IReadOnlyList<SnapshotDeletion> Snapshots);
+
+public sealed record SnapshotDeletion(string SnapshotId, bool Deleted, string? Code);

@@ -17,6 +17,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
     private readonly List<FakeSnapshot> _snapshots = [];
     private readonly ConcurrentDictionary<string, int> _calls = new();
     private readonly ConcurrentQueue<(string Action, Ec2Exception Error)> _failures = new();
+    private readonly ConcurrentDictionary<string, bool> _denied = new();
     private int _nextId = 0x1000;
 
     /// <summary>How many DescribeImages/DescribeSnapshots calls a new resource stays pending for.</summary>
@@ -70,7 +71,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
                 tags[BackupTags.Name] = name;
             }
 
-            _instances.Add(new FakeInstance(id, region, state, volume.AvailabilityZone, tags, [volume.Id]));
+            _instances.Add(new FakeInstance(id, region, state, volume.AvailabilityZone, tags, [volume.Id]) { Devices = { ["/dev/xvda"] = volume.Id } });
             return id;
         }
     }
@@ -92,7 +93,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         {
             IReadOnlyList<Ec2Instance> found = _instances
                 .Where(i => i.Region == region && (i.Id == nameOrId || i.Tags.GetValueOrDefault(BackupTags.Name) == nameOrId))
-                .Select(i => new Ec2Instance(i.Id, i.Tags.GetValueOrDefault(BackupTags.Name), i.State, i.AvailabilityZone, new Dictionary<string, string>(i.Tags)))
+                .Select(i => new Ec2Instance(i.Id, i.Tags.GetValueOrDefault(BackupTags.Name), i.State, i.AvailabilityZone, new Dictionary<string, string>(i.Tags), [.. i.Devices.Keys]))
                 .ToList();
             return Task.FromResult(found);
         }
@@ -103,14 +104,27 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         Enter("DescribeVolumes");
         lock (_gate)
         {
-            IReadOnlyList<Ec2Volume> found = _volumes
-                .Where(v => v.Region == region && volumeIds.Contains(v.Id))
-                .Select(v => new Ec2Volume(
-                    v.Id, v.SizeGiB, v.AttachedTo is null ? "available" : "in-use", v.AvailabilityZone, "gp3", new Dictionary<string, string>(v.Tags),
-                    v.AttachedTo is { } instance ? [new Ec2VolumeAttachment(instance, "/dev/xvda", "attached")] : []))
+            var found = _volumes
+                .Where(v => v.Region == region && volumeIds.Contains(v.Id) && !v.Deleted)
                 .ToList();
-            return Task.FromResult(found);
+            foreach (var volume in found)
+            {
+                volume.PendingPollsLeft = Math.Max(0, volume.PendingPollsLeft - 1);
+            }
+
+            IReadOnlyList<Ec2Volume> result = found.Select(VolumeModel).ToList();
+            return Task.FromResult(result);
         }
+    }
+
+    private static Ec2Volume VolumeModel(FakeVolume v)
+    {
+        var pending = v.PendingPollsLeft > 0;
+        var state = v.AttachedTo is not null ? "in-use" : pending ? "creating" : "available";
+        IReadOnlyList<Ec2VolumeAttachment> attachments = v.AttachedTo is { } instance
+            ? [new Ec2VolumeAttachment(instance, v.Device ?? "/dev/xvda", pending ? "attaching" : "attached")]
+            : [];
+        return new Ec2Volume(v.Id, v.SizeGiB, state, v.AvailabilityZone, v.VolumeType ?? "gp3", new Dictionary<string, string>(v.Tags), attachments);
     }
 
     public Task<string> CreateImageAsync(string region, CreateImageRequest request, CancellationToken cancellationToken)
@@ -150,6 +164,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
                 .Where(i => query.ImageIds is null || query.ImageIds.Contains(i.Id))
                 .Where(i => query.Tags is null || query.Tags.All(t => i.Tags.GetValueOrDefault(t.Key) == t.Value))
                 .Where(i => query.SourceInstanceId is null || i.Tags.GetValueOrDefault(BackupTags.Source) == query.SourceInstanceId)
+                .Where(i => query.SnapshotId is null || i.SnapshotIds.Contains(query.SnapshotId))
                 .ToList();
             foreach (var image in matches.Where(i => query.ImageIds is not null))
             {
@@ -199,6 +214,190 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         }
     }
 
+    public Task<string> CopyImageAsync(string destinationRegion, CopyImageRequest request, CancellationToken cancellationToken)
+    {
+        Enter("CopyImage");
+        lock (_gate)
+        {
+            if (_images.FirstOrDefault(i => i.CopyToken == request.ClientToken && i.Region == destinationRegion) is { } again)
+            {
+                return Task.FromResult(again.Id);
+            }
+
+            var source = _images.FirstOrDefault(i => i.Region == request.SourceRegion && i.Id == request.SourceImageId && !i.Deregistered)
+                ?? throw new Ec2Exception("InvalidAMIID.NotFound", $"The image id '[{request.SourceImageId}]' does not exist", Ec2FaultKind.NotFound);
+            var snapshotIds = new List<string>();
+            foreach (var snapshot in _snapshots.Where(s => source.SnapshotIds.Contains(s.Id)).ToList())
+            {
+                var copy = new FakeSnapshot(NewId("snap-"), destinationRegion, snapshot.VolumeId, snapshot.SizeGiB, $"Copied for DestinationAmi from {snapshot.Id}", PendingPolls, []);
+                _snapshots.Add(copy);
+                snapshotIds.Add(copy.Id);
+            }
+
+            var image = new FakeImage(NewId("ami-"), destinationRegion, request.Name, source.InstanceId, source.NoReboot, PendingPolls, FinalImageState, FinalStateReason, new Dictionary<string, string>(request.Tags), snapshotIds)
+            {
+                CopyToken = request.ClientToken,
+                Encrypted = request.Encrypted,
+                KmsKeyId = request.KmsKeyId,
+            };
+            _images.Add(image);
+            return Task.FromResult(image.Id);
+        }
+    }
+
+    public Task<string> CreateVolumeAsync(string region, CreateVolumeRequest request, CancellationToken cancellationToken)
+    {
+        Enter("CreateVolume");
+        lock (_gate)
+        {
+            if (_volumes.FirstOrDefault(v => v.ClientToken == request.ClientToken && v.Region == region) is { } again)
+            {
+                return Task.FromResult(again.Id);
+            }
+
+            var snapshot = _snapshots.FirstOrDefault(s => s.Region == region && s.Id == request.SnapshotId)
+                ?? throw new Ec2Exception("InvalidSnapshot.NotFound", $"The snapshot '{request.SnapshotId}' does not exist.", Ec2FaultKind.NotFound);
+            if (request.SizeGiB is { } size && size < snapshot.SizeGiB)
+            {
+                throw new Ec2Exception("InvalidParameterValue", $"Volume of {size}GiB is too small; minimum is {snapshot.SizeGiB}GiB.", Ec2FaultKind.Permanent);
+            }
+
+            var volume = new FakeVolume(NewId("vol-"), region, request.SizeGiB ?? snapshot.SizeGiB, request.AvailabilityZone, new Dictionary<string, string>(request.Tags), null)
+            {
+                SnapshotId = request.SnapshotId,
+                VolumeType = request.VolumeType ?? "gp2",
+                ClientToken = request.ClientToken,
+                PendingPollsLeft = PendingPolls,
+            };
+            _volumes.Add(volume);
+            return Task.FromResult(volume.Id);
+        }
+    }
+
+    public Task<DryRunResult> DryRunCreateVolumeAsync(string region, CreateVolumeRequest request, CancellationToken cancellationToken) =>
+        DryRun("CreateVolume");
+
+    public Task AttachVolumeAsync(string region, string volumeId, string instanceId, string device, CancellationToken cancellationToken)
+    {
+        Enter("AttachVolume");
+        lock (_gate)
+        {
+            var volume = _volumes.FirstOrDefault(v => v.Region == region && v.Id == volumeId && !v.Deleted)
+                ?? throw new Ec2Exception("InvalidVolume.NotFound", $"The volume '{volumeId}' does not exist.", Ec2FaultKind.NotFound);
+            var instance = _instances.FirstOrDefault(i => i.Region == region && i.Id == instanceId)
+                ?? throw new Ec2Exception("InvalidInstanceID.NotFound", $"The instance ID '{instanceId}' does not exist", Ec2FaultKind.NotFound);
+            if (volume.AttachedTo is not null || volume.PendingPollsLeft > 0)
+            {
+                throw new Ec2Exception("IncorrectState", $"{volumeId} is not 'available'.", Ec2FaultKind.Permanent);
+            }
+
+            if (volume.AvailabilityZone != instance.AvailabilityZone)
+            {
+                throw new Ec2Exception("InvalidVolume.ZoneMismatch", "The volume is not in the same availability zone as the instance.", Ec2FaultKind.Permanent);
+            }
+
+            if (instance.Devices.ContainsKey(device))
+            {
+                throw new Ec2Exception("InvalidParameterValue", $"Invalid value '{device}' for unixDevice. Attachment point {device} is already in use", Ec2FaultKind.Permanent);
+            }
+
+            instance.Devices[device] = volumeId;
+            volume.AttachedTo = instanceId;
+            volume.Device = device;
+            volume.PendingPollsLeft = PendingPolls;
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<DryRunResult> DryRunAttachVolumeAsync(string region, string volumeId, string instanceId, string device, CancellationToken cancellationToken) =>
+        DryRun("AttachVolume");
+
+    public Task<DeregisterResult> DeregisterImageAsync(string region, string imageId, bool keepSnapshots, CancellationToken cancellationToken)
+    {
+        Enter("DeregisterImage");
+        lock (_gate)
+        {
+            var image = _images.FirstOrDefault(i => i.Region == region && i.Id == imageId && !i.Deregistered)
+                ?? throw new Ec2Exception("InvalidAMIID.NotFound", $"The image id '[{imageId}]' does not exist", Ec2FaultKind.NotFound);
+            image.Deregistered = true;
+            var deletions = new List<SnapshotDeletion>();
+            if (!keepSnapshots)
+            {
+                foreach (var id in image.SnapshotIds)
+                {
+                    _snapshots.RemoveAll(s => s.Id == id);
+                    deletions.Add(new SnapshotDeletion(id, true, null));
+                }
+            }
+
+            return Task.FromResult(new DeregisterResult(deletions));
+        }
+    }
+
+    public Task<DryRunResult> DryRunDeregisterImageAsync(string region, string imageId, CancellationToken cancellationToken) =>
+        DryRun("DeregisterImage");
+
+    public Task DeleteSnapshotAsync(string region, string snapshotId, CancellationToken cancellationToken)
+    {
+        Enter("DeleteSnapshot");
+        lock (_gate)
+        {
+            var snapshot = _snapshots.FirstOrDefault(s => s.Region == region && s.Id == snapshotId)
+                ?? throw new Ec2Exception("InvalidSnapshot.NotFound", $"The snapshot '{snapshotId}' does not exist.", Ec2FaultKind.NotFound);
+            if (_images.FirstOrDefault(i => !i.Deregistered && i.SnapshotIds.Contains(snapshotId)) is { } user)
+            {
+                throw new Ec2Exception("InvalidSnapshot.InUse", $"The snapshot {snapshotId} is currently in use by {user.Id}", Ec2FaultKind.Permanent);
+            }
+
+            _snapshots.Remove(snapshot);
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<DryRunResult> DryRunDeleteSnapshotAsync(string region, string snapshotId, CancellationToken cancellationToken) =>
+        DryRun("DeleteSnapshot");
+
+    /// <summary>DryRun calls of <paramref name="action"/> answer UnauthorizedOperation from now on.</summary>
+    public void Deny(string action) => _denied[action] = true;
+
+    /// <summary>A completed snapshot of a volume, as if taken earlier (for restore tests).</summary>
+    public string AddSnapshot(string region, string volumeId, int sizeGiB = 8, string? description = null, bool encrypted = false)
+    {
+        lock (_gate)
+        {
+            var snapshot = new FakeSnapshot(NewId("snap-"), region, volumeId, sizeGiB, description, 0, []) { Encrypted = encrypted };
+            _snapshots.Add(snapshot);
+            return snapshot.Id;
+        }
+    }
+
+    public IReadOnlyList<FakeVolume> Volumes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _volumes];
+            }
+        }
+    }
+
+    public FakeInstance Instance(string id)
+    {
+        lock (_gate)
+        {
+            return _instances.Single(i => i.Id == id);
+        }
+    }
+
+    private Task<DryRunResult> DryRun(string action)
+    {
+        Enter(action + ":DryRun");
+        return Task.FromResult(_denied.ContainsKey(action)
+            ? new DryRunResult(false, "UnauthorizedOperation", $"You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/chatbackup is not authorized to perform: ec2:{action}")
+            : new DryRunResult(true, "DryRunOperation", "Request would have succeeded, but DryRun flag is set."));
+    }
+
     public Task TagAsync(string region, IReadOnlyList<string> resourceIds, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
         Enter("CreateTags");
@@ -231,9 +430,29 @@ public sealed class FakeEc2Gateway : IEc2Gateway
 
     private string NewId(string prefix) => prefix + Interlocked.Increment(ref _nextId).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
 
-    public sealed record FakeInstance(string Id, string Region, string State, string AvailabilityZone, Dictionary<string, string> Tags, List<string> VolumeIds);
+    public sealed record FakeInstance(string Id, string Region, string State, string AvailabilityZone, Dictionary<string, string> Tags, List<string> VolumeIds)
+    {
+        /// <summary>Device name → volume id.</summary>
+        public Dictionary<string, string> Devices { get; } = [];
+    }
 
-    public sealed record FakeVolume(string Id, string Region, int SizeGiB, string AvailabilityZone, Dictionary<string, string> Tags, string? AttachedTo);
+    public sealed record FakeVolume(string Id, string Region, int SizeGiB, string AvailabilityZone, Dictionary<string, string> Tags, string? AttachedTo)
+    {
+        public string? AttachedTo { get; set; } = AttachedTo;
+
+        public string? Device { get; set; }
+
+        public string? SnapshotId { get; init; }
+
+        public string? VolumeType { get; init; }
+
+        public string? ClientToken { get; init; }
+
+        /// <summary>Describes left before a new volume is available, or an attachment attached.</summary>
+        public int PendingPollsLeft { get; set; }
+
+        public bool Deleted { get; set; }
+    }
 
     public sealed class FakeImage(
         string id, string region, string name, string instanceId, bool noReboot, int pendingPolls,
@@ -254,6 +473,12 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         public int TotalPolls { get; } = Math.Max(1, pendingPolls);
 
         public bool Deregistered { get; set; }
+
+        public string? CopyToken { get; init; }
+
+        public bool Encrypted { get; init; }
+
+        public string? KmsKeyId { get; init; }
 
         public Dictionary<string, string> Tags { get; } = tags;
 
@@ -286,6 +511,8 @@ public sealed class FakeEc2Gateway : IEc2Gateway
 
         public FakeImage? Image { get; private set; }
 
+        public bool Encrypted { get; init; }
+
         public SnapshotState State => PendingPollsLeft > 0 ? SnapshotState.Pending : SnapshotState.Completed;
 
         public int Progress => State == SnapshotState.Completed ? 100 : (_total - PendingPollsLeft) * 100 / (_total + 1);
@@ -300,6 +527,8 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         }
 
         public Ec2Snapshot ToModel() => new(
-            Id, VolumeId, State, Progress, SizeGiB, DateTimeOffset.UtcNow, description, false, new Dictionary<string, string>(Tags));
+            Id, VolumeId, State, Progress, SizeGiB, StartedAt, description, Encrypted, new Dictionary<string, string>(Tags));
+
+        public DateTimeOffset StartedAt { get; init; } = DateTimeOffset.UtcNow;
     }
 }

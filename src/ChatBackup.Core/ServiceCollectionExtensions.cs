@@ -1,4 +1,9 @@
 using ChatBackup.Core.Access;
+using ChatBackup.Core.Approvals;
+using ChatBackup.Core.Intents.CopyAmi;
+using ChatBackup.Core.Intents.DeleteAmi;
+using ChatBackup.Core.Intents.DeleteSnapshot;
+using ChatBackup.Core.Intents.RestoreSnapshot;
 using ChatBackup.Core.Chat;
 using ChatBackup.Core.Commands;
 using ChatBackup.Core.Intents.CreateAmi;
@@ -29,12 +34,27 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IOperationStore, InMemoryOperationStore>();
         services.AddSingleton(sp => new ChatGateways(sp.GetServices<IChatGateway>));
         services.AddSingleton<ICommandService, CommandService>();
-        services.AddSingleton<IActionService, ActionService>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ApprovalOptions>>().Value);
+        services.AddSingleton<ApprovalService>();
+        services.AddSingleton<IActionService>(sp => sp.GetRequiredService<ApprovalService>());
         services.AddSingleton<OperationRunner>();
         services.AddSingleton<IOperationHandler, CreateAmiHandler>();
         services.AddSingleton<IOperationHandler, CreateSnapshotHandler>();
+        services.AddSingleton<IOperationHandler, CopyAmiHandler>();
         services.AddSingleton<IOperationHandler, ListAmisHandler>();
         services.AddSingleton<IOperationHandler, ListSnapshotsHandler>();
+        AddWithCheck<RestoreSnapshotHandler>(services);
+        AddWithCheck<DeleteAmiHandler>(services);
+        AddWithCheck<DeleteSnapshotHandler>(services);
         return services;
+    }
+
+    /// <summary>One instance serves as both the pre-check before approval and the work after it.</summary>
+    private static void AddWithCheck<THandler>(IServiceCollection services)
+        where THandler : class, IOperationHandler, IApprovalCheck
+    {
+        services.AddSingleton<THandler>();
+        services.AddSingleton<IOperationHandler>(sp => sp.GetRequiredService<THandler>());
+        services.AddSingleton<IApprovalCheck>(sp => sp.GetRequiredService<THandler>());
     }
 }

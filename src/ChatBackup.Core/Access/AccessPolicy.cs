@@ -13,6 +13,10 @@ public sealed class AccessPolicy(AccessOptions options)
 
     public bool IsApprover(Requester user) => _approvers.Contains(user.Key);
 
+    /// <summary>Whether anyone at all could decide on a request of <paramref name="requester"/>.</summary>
+    public bool HasApproverOtherThan(Requester requester) =>
+        _approvers.Count > (options.AllowSelfApproval || !IsApprover(requester) ? 0 : 1);
+
     /// <summary>An approver who is not the requester (unless self-approval is allowed).</summary>
     public bool MayDecide(Requester user, Requester requester) =>
         IsApprover(user) && (options.AllowSelfApproval || !string.Equals(user.Key, requester.Key, StringComparison.OrdinalIgnoreCase));

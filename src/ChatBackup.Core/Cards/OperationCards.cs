@@ -16,6 +16,8 @@ public static class OperationCards
     /// <summary>The card for the operation's current state.</summary>
     public static Card For(Operation operation, DateTimeOffset now) => operation.State switch
     {
+        OperationState.AwaitingApproval => ApprovalCards.Request(operation, now),
+        OperationState.Rejected or OperationState.Expired or OperationState.Cancelled => ApprovalCards.Closed(operation),
         OperationState.Succeeded => Succeeded(operation),
         OperationState.Failed => Failed(operation, now),
         _ => Progress(operation, now),
@@ -29,6 +31,11 @@ public static class OperationCards
             blocks.Add(new TextBlock(
                 $"EC2 reboots {InstanceLabel(operation)} while it takes this image, so the file systems are consistent. Use --no-reboot to avoid the reboot.",
                 TextStyle.Emphasis));
+        }
+
+        if (ApprovalCards.DecisionLine(operation) is { } decided)
+        {
+            blocks.Add(new TextBlock(decided, TextStyle.Subtle));
         }
 
         blocks.Add(new TextBlock(operation.Phase ?? StateWords(operation.State)));
@@ -50,11 +57,23 @@ public static class OperationCards
 
         var title = operation.Kind switch
         {
+            OperationKind.CreateAmi when operation.Resource(ResourceKeys.CopyImageId) is { } copy => $"AMI {operation.Resource(ResourceKeys.ImageId)} is available, copied to {operation.Resource(ResourceKeys.CopyRegion)} as {copy}",
             OperationKind.CreateAmi => $"AMI {operation.Resource(ResourceKeys.ImageId)} is available",
+            OperationKind.CopyAmi => $"AMI copy {operation.Resource(ResourceKeys.CopyImageId)} is available in {operation.Resource(ResourceKeys.CopyRegion)}",
             OperationKind.CreateSnapshot => $"Snapshot {operation.Resource(ResourceKeys.SnapshotId)} is complete",
+            OperationKind.RestoreSnapshot => $"Volume {operation.Resource(ResourceKeys.VolumeId)} is attached to {operation.Resource(ResourceKeys.InstanceName) ?? operation.Resource(ResourceKeys.InstanceId)} as {operation.Resource(ResourceKeys.Device)}",
+            OperationKind.DeleteAmi => $"AMI {operation.Resource(ResourceKeys.ImageId)} is deregistered",
+            OperationKind.DeleteSnapshot => $"Snapshot {operation.Resource(ResourceKeys.SnapshotId)} is deleted",
             _ => $"{Describe(operation)}: done",
         };
-        var blocks = new List<CardBlock> { new FactsBlock(facts), Footer(operation) };
+        var blocks = new List<CardBlock>();
+        if (ApprovalCards.DecisionLine(operation) is { } decided)
+        {
+            blocks.Add(new TextBlock(decided, TextStyle.Subtle));
+        }
+
+        blocks.Add(new FactsBlock(facts));
+        blocks.Add(Footer(operation));
         return new Card(title, CardTone.Success, blocks, $"{title} ({operation.Region})");
     }
 
@@ -65,6 +84,11 @@ public static class OperationCards
         {
             new TextBlock($"{error.Code}: {error.Message}", TextStyle.Emphasis),
         };
+        if (ApprovalCards.DecisionLine(operation) is { } decided)
+        {
+            blocks.Add(new TextBlock(decided, TextStyle.Subtle));
+        }
+
         if (error.Hint is { } hint)
         {
             blocks.Add(new TextBlock(hint));
@@ -78,12 +102,15 @@ public static class OperationCards
         return new Card(title, CardTone.Danger, blocks, $"{title}: {error.Code}");
     }
 
-    /// <summary>The channel-wide message that an AMI can be launched.</summary>
-    public static Card AmiAvailable(Operation operation)
+    /// <summary>The channel-wide message that an AMI (or its cross-region copy) can be launched.</summary>
+    public static Card AmiAvailable(Operation operation, bool copy = false)
     {
-        var imageId = operation.Resource(ResourceKeys.ImageId);
+        var imageId = operation.Resource(copy ? ResourceKeys.CopyImageId : ResourceKeys.ImageId);
         var name = operation.Resource(ResourceKeys.ImageName);
-        var text = $"AMI {imageId} ({name}) is available in {operation.Region}, requested by {operation.Requester.DisplayName}.";
+        var region = copy ? operation.Resource(ResourceKeys.CopyRegion) : operation.Region;
+        var text = copy
+            ? $"AMI copy {imageId} ({name}) is available in {region}, requested by {operation.Requester.DisplayName}."
+            : $"AMI {imageId} ({name}) is available in {region}, requested by {operation.Requester.DisplayName}.";
         return new Card(
             "AMI available",
             CardTone.Success,
@@ -94,6 +121,12 @@ public static class OperationCards
     /// <summary>What the requester sees at once when a command was accepted.</summary>
     public static Card Accepted(Operation operation)
     {
+        if (operation.State == OperationState.AwaitingApproval)
+        {
+            var check = $"Checking {Describe(operation)} in {operation.Region} ({operation.Id}); an approval card follows in this channel, or a note to you if the checks fail.";
+            return new Card("Checking", CardTone.InProgress, [new TextBlock(check)], check);
+        }
+
         var text = $"Accepted as {operation.Id}: {Describe(operation)} in {operation.Region}.";
         if (operation.Intent is CreateAmiIntent { NoReboot: false })
         {
@@ -165,6 +198,11 @@ public static class OperationCards
         Add("Volume", ResourceKeys.VolumeId);
         Add("Snapshot", ResourceKeys.SnapshotId);
         Add("Snapshots", ResourceKeys.SnapshotIds);
+        Add("Copy", ResourceKeys.CopyImageId);
+        Add("Copy region", ResourceKeys.CopyRegion);
+        Add("Device", ResourceKeys.Device);
+        Add("Availability Zone", ResourceKeys.AvailabilityZone);
+        Add("Volume type", ResourceKeys.VolumeType);
         if (operation.Resource(ResourceKeys.SizeGiB) is { } size)
         {
             facts.Add(new Fact("Size", size + " GiB"));

@@ -34,5 +34,6 @@ public interface IActionService
 /// <summary>Hands an operation to the background workers. Implemented with Hangfire outside the core.</summary>
 public interface IOperationQueue
 {
-    Task EnqueueAsync(string operationId, CancellationToken cancellationToken);
+    /// <summary>Runs <paramref name="step"/> of the operation on a worker (step 0 starts it).</summary>
+    Task EnqueueAsync(string operationId, int step, CancellationToken cancellationToken);
 }

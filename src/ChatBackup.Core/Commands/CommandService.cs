@@ -1,4 +1,5 @@
 using ChatBackup.Core.Access;
+using ChatBackup.Core.Approvals;
 using ChatBackup.Core.Cards;
 using ChatBackup.Core.Ec2;
 using ChatBackup.Core.Intents;
@@ -25,6 +26,7 @@ public sealed partial class CommandService(
     IOperationStore store,
     IOperationQueue queue,
     IEc2Gateway ec2,
+    ApprovalService approvals,
     BackupOptions options,
     RegionSettings regions,
     TimeProvider clock,
@@ -53,10 +55,9 @@ public sealed partial class CommandService(
             HelpIntent => MessageCards.Help(),
             StatusIntent status => await StatusAsync(command, status, cancellationToken),
             CancelIntent cancel => await CancelAsync(command, cancel, cancellationToken),
-            CreateAmiIntent or CreateSnapshotIntent or ListAmisIntent or ListSnapshotsIntent
-                => await StartAsync(command, intent, cancellationToken),
-            _ => MessageCards.Error(new CommandError(
-                $"'{FirstWord(command.Text)}' is not available in this version of ChatBackup yet.")),
+            { NeedsApproval: true } when NoOtherApprover(command.Requester) is { } problem => MessageCards.Error(problem),
+            { Kind: not null } => await StartAsync(command, intent, cancellationToken),
+            _ => MessageCards.Help(),
         };
     }
 
@@ -71,7 +72,9 @@ public sealed partial class CommandService(
             Requester = command.Requester,
             Conversation = command.Conversation,
             Region = region,
-            State = OperationState.Queued,
+            // Requests that need approval are checked by their first step, which then asks.
+            State = intent.NeedsApproval ? OperationState.AwaitingApproval : OperationState.Queued,
+            Phase = intent.NeedsApproval ? "Checking before asking for approval" : null,
             CreatedAt = clock.GetUtcNow(),
             RequestKey = command.RequestKey,
         };
@@ -89,7 +92,7 @@ public sealed partial class CommandService(
             return OperationCards.Accepted(stored);
         }
 
-        await queue.EnqueueAsync(stored.Id, cancellationToken);
+        await queue.EnqueueAsync(stored.Id, stored.Step, cancellationToken);
         LogAccepted(logger, stored.Id, stored.Kind, stored.Requester.Key);
         return OperationCards.Accepted(stored);
     }
@@ -169,25 +172,16 @@ public sealed partial class CommandService(
             return MessageCards.Error(new CommandError($"No operation {cancel.OperationId}.", Usage.Cancel));
         }
 
-        if (!string.Equals(operation.Requester.Key, command.Requester.Key, StringComparison.OrdinalIgnoreCase))
-        {
-            return MessageCards.Error(new CommandError($"Only {operation.Requester.DisplayName}, who asked for {operation.Id}, can cancel it.", Usage.Cancel));
-        }
-
-        var (current, changed) = await store.UpdateAsync(
-            operation.Id,
-            o => o.State == OperationState.AwaitingApproval
-                ? o with { State = OperationState.Cancelled, CompletedAt = clock.GetUtcNow(), Phase = $"Cancelled by {command.Requester.DisplayName}" }
-                : null,
-            cancellationToken);
-        return changed
-            ? MessageCards.Info("Cancelled", $"{operation.Id} is cancelled.")
-            : MessageCards.Error(new CommandError(
-                $"{operation.Id} is {OperationCards.StateWords(current!.State).ToLowerInvariant()} and can no longer be cancelled; only requests awaiting approval can.",
-                Usage.Cancel));
+        var reply = await approvals.CancelAsync(operation, command.Requester, cancellationToken);
+        return reply.PrivateMessage ?? OperationCards.For(operation, clock.GetUtcNow());
     }
 
-    private static string FirstWord(string text) => text.Trim().Split(' ', 2)[0];
+    /// <summary>A request that nobody could approve is refused at once instead of waiting to expire.</summary>
+    private CommandError? NoOtherApprover(Requester requester) =>
+        access.HasApproverOtherThan(requester)
+            ? null
+            : new CommandError(
+                $"Nobody can approve this: Access:Approvers has no approver other than you ({requester.Key}). Ask an operator to configure a second person.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a command from {User}: not in Access:Requesters")]
     private static partial void LogRefused(ILogger logger, string user);

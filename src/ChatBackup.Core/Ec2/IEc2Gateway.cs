@@ -11,6 +11,9 @@ public interface IEc2Gateway
 
     Task<IReadOnlyList<Ec2Volume>> DescribeVolumesAsync(string region, IReadOnlyList<string> volumeIds, CancellationToken cancellationToken);
 
+    /// <summary>Volumes carrying all of <paramref name="tags"/> (used to find a volume an earlier attempt created).</summary>
+    Task<IReadOnlyList<Ec2Volume>> FindVolumesByTagsAsync(string region, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
+
     /// <summary>Starts CreateImage and returns the new image id.</summary>
     Task<string> CreateImageAsync(string region, CreateImageRequest request, CancellationToken cancellationToken);
 

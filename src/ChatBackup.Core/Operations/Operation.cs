@@ -80,7 +80,14 @@ public sealed record Operation
 
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>The channel was told the AMI is available.</summary>
     public bool NotificationSent { get; init; }
+
+    /// <summary>The channel was told the cross-region copy is available.</summary>
+    public bool CopyNotificationSent { get; init; }
+
+    /// <summary>What the approver is shown: the facts and pre-checks gathered before asking.</summary>
+    public ImmutableList<Cards.Fact> Facts { get; init; } = [];
 
     /// <summary>
     /// How many work steps have completed. A job carries the step it was scheduled for, so a
@@ -110,4 +117,11 @@ public static class ResourceKeys
     public const string CopyImageId = "copyImageId";
     public const string CopyRegion = "copyRegion";
     public const string Device = "device";
+    public const string AvailabilityZone = "availabilityZone";
+    public const string VolumeType = "volumeType";
+    public const string ImageAvailable = "imageAvailable";
+    public const string CopyAvailable = "copyAvailable";
+    public const string AttachRequested = "attachRequested";
+    public const string DeleteRequested = "deleteRequested";
+    public const string DeletedSnapshots = "deletedSnapshots";
 }

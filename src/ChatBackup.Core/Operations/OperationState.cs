@@ -21,8 +21,9 @@ public static class OperationStates
     /// <summary>The only moves an operation may make; a store refuses any other.</summary>
     public static bool CanMoveTo(this OperationState from, OperationState to) => (from, to) switch
     {
+        // Failed: the pre-checks refused before anyone was asked.
         (OperationState.AwaitingApproval, OperationState.Queued or OperationState.Rejected
-            or OperationState.Expired or OperationState.Cancelled) => true,
+            or OperationState.Expired or OperationState.Cancelled or OperationState.Failed) => true,
         (OperationState.Queued, OperationState.Running or OperationState.Failed or OperationState.Succeeded) => true,
         (OperationState.Running, OperationState.Succeeded or OperationState.Failed) => true,
         _ => from == to,

@@ -16,12 +16,15 @@ namespace ChatBackup.Core.Running;
 public sealed partial class OperationRunner(
     IOperationStore store,
     IEnumerable<IOperationHandler> handlers,
+    IEnumerable<IApprovalCheck> checks,
     ChatGateways chat,
     BackupOptions options,
+    ApprovalOptions approvals,
     TimeProvider clock,
     ILogger<OperationRunner> logger)
 {
     private readonly Dictionary<OperationKind, IOperationHandler> _handlers = handlers.ToDictionary(h => h.Kind);
+    private readonly Dictionary<OperationKind, IApprovalCheck> _checks = checks.ToDictionary(c => c.Kind);
 
     public async Task<RunResult> RunStepAsync(string operationId, int step, CancellationToken cancellationToken)
     {
@@ -33,6 +36,11 @@ public sealed partial class OperationRunner(
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["OperationId"] = operationId, ["Step"] = step });
+        if (operation.State == OperationState.AwaitingApproval)
+        {
+            return await AwaitApprovalAsync(operation, step, cancellationToken);
+        }
+
         var delay = options.PollInterval;
         if (operation.Step == step && operation.State is OperationState.Queued or OperationState.Running)
         {
@@ -56,6 +64,110 @@ public sealed partial class OperationRunner(
         return operation.State.IsFinal() || operation.State == OperationState.AwaitingApproval
             ? RunResult.Done
             : new RunResult.RunAgain(operation.Step, delay);
+    }
+
+    /// <summary>
+    /// Before approval: the first step runs the pre-checks and posts the approval card; the step
+    /// scheduled for the expiry time expires the request unless a decision moved it on first.
+    /// </summary>
+    private async Task<RunResult> AwaitApprovalAsync(Operation operation, int step, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (operation.ExpiresAt is not { } expiresAt)
+        {
+            return operation.Step == step ? await PrepareAsync(operation, cancellationToken) : RunResult.Done;
+        }
+
+        if (operation.Step != step && operation.Step != step + 1)
+        {
+            return RunResult.Done;
+        }
+
+        if (operation.CardMessageId is null)
+        {
+            // The request was prepared but its card never made it out (a crash, a chat outage).
+            operation = await PostCardAsync(operation, now, cancellationToken);
+        }
+
+        if (operation.Step != step || now < expiresAt)
+        {
+            return new RunResult.RunAgain(operation.Step, expiresAt > now ? expiresAt - now : TimeSpan.Zero);
+        }
+
+        var (expired, changed) = await store.UpdateAsync(
+            operation.Id,
+            o => o.State == OperationState.AwaitingApproval && o.Step == step
+                ? o with { State = OperationState.Expired, CompletedAt = now, Step = step + 1, Phase = "Expired" }
+                : null,
+            cancellationToken);
+        if (changed)
+        {
+            LogFinished(logger, expired!.Id, expired.State, null);
+            await PublishAsync(expired, cancellationToken);
+        }
+
+        return RunResult.Done;
+    }
+
+    private async Task<RunResult> PrepareAsync(Operation operation, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        CheckOutcome outcome;
+        try
+        {
+            outcome = _checks.TryGetValue(operation.Kind, out var check)
+                ? await check.CheckAsync(operation, cancellationToken)
+                : new CheckOutcome(operation, [$"This version cannot check {operation.Kind} requests."]);
+        }
+        catch (Ec2Exception ex) when (ex.IsRetryable)
+        {
+            LogRetryable(logger, operation.Id, ex.Code);
+            return new RunResult.RunAgain(operation.Step, options.PollInterval * 2);
+        }
+        catch (Ec2Exception ex)
+        {
+            outcome = new CheckOutcome(operation, [$"{ex.Code}: {ex.Message} {Ec2ErrorAdvice.For(ex.Code)}"]);
+        }
+
+        if (outcome.Problems.Count > 0)
+        {
+            var problem = string.Join(" ", outcome.Problems);
+            await chat.For(operation.Conversation).PostPrivateAsync(
+                operation.Conversation,
+                operation.Requester.UserId,
+                MessageCards.Error(new($"{OperationCards.Describe(operation)} cannot be requested, so nobody was asked to approve it: {problem}")),
+                cancellationToken);
+            var failed = outcome.Operation with
+            {
+                State = OperationState.Failed,
+                CompletedAt = now,
+                Phase = "Pre-checks failed",
+                Error = new OperationError("PrecheckFailed", problem),
+                Step = operation.Step + 1,
+                Version = operation.Version,
+            };
+            await store.TryUpdateAsync(failed, cancellationToken);
+            LogFinished(logger, operation.Id, OperationState.Failed, "PrecheckFailed");
+            return RunResult.Done;
+        }
+
+        var prepared = await store.TryUpdateAsync(
+            outcome.Operation with
+            {
+                ExpiresAt = now + approvals.Timeout,
+                Phase = "Awaiting approval",
+                Step = operation.Step + 1,
+                Version = operation.Version,
+            },
+            cancellationToken);
+        if (prepared is null)
+        {
+            LogLostClaim(logger, operation.Id);
+            return RunResult.Done;
+        }
+
+        prepared = await PostCardAsync(prepared, now, cancellationToken);
+        return new RunResult.RunAgain(prepared.Step, approvals.Timeout);
     }
 
     /// <summary>Marks an operation failed after its job gave up, and shows that on its card.</summary>
@@ -213,10 +325,18 @@ public sealed partial class OperationRunner(
             }
         }
 
-        if (operation is { State: OperationState.Succeeded, Kind: OperationKind.CreateAmi, NotificationSent: false })
+        // The AMI can be launched as soon as it is available, even while its copy goes on.
+        if (operation is { Kind: OperationKind.CreateAmi, NotificationSent: false } && operation.Resource(ResourceKeys.ImageAvailable) is not null)
         {
             await gateway.PostNotificationAsync(operation.Conversation, operation.CardMessageId, OperationCards.AmiAvailable(operation), cancellationToken);
             operation = (await store.UpdateAsync(operation.Id, o => o with { NotificationSent = true }, cancellationToken)).Operation ?? operation;
+            LogNotified(logger, operation.Id);
+        }
+
+        if (operation is { CopyNotificationSent: false } && operation.Resource(ResourceKeys.CopyAvailable) is not null)
+        {
+            await gateway.PostNotificationAsync(operation.Conversation, operation.CardMessageId, OperationCards.AmiAvailable(operation, copy: true), cancellationToken);
+            operation = (await store.UpdateAsync(operation.Id, o => o with { CopyNotificationSent = true }, cancellationToken)).Operation ?? operation;
             LogNotified(logger, operation.Id);
         }
 

@@ -32,3 +32,18 @@ public abstract record RunResult
 
     public static readonly RunResult Done = new Finished();
 }
+
+/// <summary>Facts and pre-checks gathered before an approval is asked for; any problem stops the request.</summary>
+public sealed record CheckOutcome(Operation Operation, IReadOnlyList<string> Problems);
+
+/// <summary>The pre-checks of an operation that needs approval (restore, delete).</summary>
+public interface IApprovalCheck
+{
+    OperationKind Kind { get; }
+
+    /// <summary>
+    /// Gathers what the approver must see into <see cref="Operation.Facts"/> and <see cref="Operation.Resources"/>,
+    /// and lists what makes the request impossible (EC2 refusing the DryRun, a device in use…).
+    /// </summary>
+    Task<CheckOutcome> CheckAsync(Operation operation, CancellationToken cancellationToken);
+}

@@ -16,6 +16,7 @@ public static class OptionsExtensions
     {
         services.AddOptions<BackupOptions>().BindConfiguration(BackupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section).ValidateOnStart();
+        services.AddOptions<ApprovalOptions>().BindConfiguration(ApprovalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ParserSettings(
             sp.GetRequiredService<IOptions<AwsOptions>>().Value.AllowedRegions.ToHashSet(StringComparer.Ordinal)));
         services.AddSingleton<CommandParser>();

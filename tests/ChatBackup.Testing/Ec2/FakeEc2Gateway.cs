@@ -117,6 +117,19 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         }
     }
 
+    public Task<IReadOnlyList<Ec2Volume>> FindVolumesByTagsAsync(string region, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+    {
+        Enter("DescribeVolumes");
+        lock (_gate)
+        {
+            IReadOnlyList<Ec2Volume> found = _volumes
+                .Where(v => v.Region == region && !v.Deleted && tags.All(t => v.Tags.GetValueOrDefault(t.Key) == t.Value))
+                .Select(VolumeModel)
+                .ToList();
+            return Task.FromResult(found);
+        }
+    }
+
     private static Ec2Volume VolumeModel(FakeVolume v)
     {
         var pending = v.PendingPollsLeft > 0;

@@ -1,4 +1,9 @@
 using ChatBackup.Core.Access;
+using ChatBackup.Core.Approvals;
+using ChatBackup.Core.Intents.CopyAmi;
+using ChatBackup.Core.Intents.DeleteAmi;
+using ChatBackup.Core.Intents.DeleteSnapshot;
+using ChatBackup.Core.Intents.RestoreSnapshot;
 using ChatBackup.Core.Chat;
 using ChatBackup.Core.Commands;
 using ChatBackup.Core.Intents.CreateAmi;
@@ -23,19 +28,30 @@ internal sealed class CoreHarness
     public CoreHarness(AccessOptions? access = null)
     {
         Store = new InMemoryOperationStore(Clock);
+        var restore = new RestoreSnapshotHandler(Ec2, Options, Clock);
+        var deleteAmi = new DeleteAmiHandler(Ec2, Clock);
+        var deleteSnapshot = new DeleteSnapshotHandler(Ec2, Clock);
         Runner = new OperationRunner(
             Store,
-            [new CreateAmiHandler(Ec2, Options, Clock), new CreateSnapshotHandler(Ec2, Options, Clock), new ListAmisHandler(Ec2, Clock), new ListSnapshotsHandler(Ec2, Clock)],
+            [
+                new CreateAmiHandler(Ec2, Options, Clock), new CreateSnapshotHandler(Ec2, Options, Clock), new CopyAmiHandler(Ec2, Options),
+                new ListAmisHandler(Ec2, Clock), new ListSnapshotsHandler(Ec2, Clock), restore, deleteAmi, deleteSnapshot,
+            ],
+            [restore, deleteAmi, deleteSnapshot],
             new ChatGateways(() => [Chat]),
             Options,
+            Approvals,
             Clock,
             NullLogger<OperationRunner>.Instance);
+        var policy = new AccessPolicy(access ?? new AccessOptions { Approvers = ["slack:U0BOB", "slack:U0CAROL"] });
+        ApprovalService = new ApprovalService(Store, Queue, policy, Clock, NullLogger<ApprovalService>.Instance);
         Commands = new CommandService(
             new CommandParser(new ParserSettings(null)),
-            new AccessPolicy(access ?? new AccessOptions()),
+            policy,
             Store,
             Queue,
             Ec2,
+            ApprovalService,
             Options,
             new RegionSettings(Region),
             Clock,
@@ -52,6 +68,10 @@ internal sealed class CoreHarness
 
     public BackupOptions Options { get; } = new() { PollInterval = TimeSpan.FromSeconds(15), CardUpdateInterval = TimeSpan.Zero };
 
+    public ApprovalOptions Approvals { get; } = new() { Timeout = TimeSpan.FromMinutes(60) };
+
+    public ApprovalService ApprovalService { get; }
+
     public InMemoryOperationStore Store { get; }
 
     public OperationRunner Runner { get; }
@@ -59,6 +79,17 @@ internal sealed class CoreHarness
     public CommandService Commands { get; }
 
     public static Requester Alice { get; } = new("slack", "U0ALICE", "alice");
+
+    public static Requester Bob { get; } = new("slack", "U0BOB", "bob");
+
+    public static Requester Carol { get; } = new("slack", "U0CAROL", "carol");
+
+    public static Requester Dave { get; } = new("slack", "U0DAVE", "dave");
+
+    public Task<ChatBackup.Core.Commands.ActionReply> ClickAsync(string actionId, string operationId, Requester who) =>
+        ApprovalService.HandleAsync(new ChatBackup.Core.Commands.ChatAction(who, Channel, actionId, operationId, "msg-1", null), CancellationToken.None);
+
+    public Task<Operation?> GetAsync(string id) => Store.GetAsync(id, CancellationToken.None);
 
     public static ConversationRef Channel { get; } = new("slack", "C0OPS", ResponseUrl: "https://hooks.example/1");
 
@@ -89,11 +120,14 @@ internal sealed class CoreHarness
     {
         public List<string> Enqueued { get; } = [];
 
-        public Task EnqueueAsync(string operationId, CancellationToken cancellationToken)
+        public List<(string Id, int Step)> Steps { get; } = [];
+
+        public Task EnqueueAsync(string operationId, int step, CancellationToken cancellationToken)
         {
             lock (Enqueued)
             {
                 Enqueued.Add(operationId);
+                Steps.Add((operationId, step));
             }
 
             return Task.CompletedTask;

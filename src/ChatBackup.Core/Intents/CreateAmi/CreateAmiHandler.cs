@@ -1,4 +1,5 @@
 using ChatBackup.Core.Commands;
+using ChatBackup.Core.Intents.CopyAmi;
 using ChatBackup.Core.Ec2;
 using ChatBackup.Core.Operations;
 using ChatBackup.Core.Options;
@@ -11,8 +12,15 @@ public sealed class CreateAmiHandler(IEc2Gateway ec2, BackupOptions options, Tim
 {
     public OperationKind Kind => OperationKind.CreateAmi;
 
+    private readonly ImageCopier copier = new(ec2, options);
+
     public async Task<StepOutcome> StepAsync(Operation operation, CancellationToken cancellationToken)
     {
+        if (operation.Resource(ResourceKeys.CopyImageId) is not null && ((CreateAmiIntent)operation.Intent).CopyTo is { } copyTo)
+        {
+            return await copier.StepAsync(operation, copyTo, cancellationToken);
+        }
+
         return operation.Resource(ResourceKeys.ImageId) is { } imageId
             ? await WatchAsync(operation, imageId, cancellationToken)
             : await CreateAsync(operation, cancellationToken);
@@ -74,7 +82,9 @@ public sealed class CreateAmiHandler(IEc2Gateway ec2, BackupOptions options, Tim
         operation = progressed;
         return image.State switch
         {
-            ImageState.Available => new StepOutcome.Succeeded(operation),
+            ImageState.Available when ((CreateAmiIntent)operation.Intent).CopyTo is { } copyTo
+                => await copier.StepAsync(operation.WithResource(ResourceKeys.ImageAvailable, "true"), copyTo, cancellationToken),
+            ImageState.Available => new StepOutcome.Succeeded(operation.WithResource(ResourceKeys.ImageAvailable, "true")),
             ImageState.Pending or ImageState.Transient or ImageState.Unknown => new StepOutcome.Wait(
                 operation with
                 {

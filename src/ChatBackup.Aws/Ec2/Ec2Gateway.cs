@@ -4,7 +4,9 @@ using ChatBackup.Core.Ec2;
 using ChatBackup.Core.Intents;
 using Microsoft.Extensions.Logging;
 using CreateImageRequest = ChatBackup.Core.Ec2.CreateImageRequest;
+using CopyImageRequest = ChatBackup.Core.Ec2.CopyImageRequest;
 using CreateSnapshotRequest = ChatBackup.Core.Ec2.CreateSnapshotRequest;
+using CreateVolumeRequest = ChatBackup.Core.Ec2.CreateVolumeRequest;
 
 namespace ChatBackup.Aws.Ec2;
 
@@ -105,6 +107,10 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
     /// EC2 cannot filter images by source instance, so <see cref="ImageQuery.SourceInstanceId"/>
     /// is the <c>chatbackup:source</c> tag we put on every image we create; images made outside
     /// the bot are not found that way (moto reports no source instance at all).
+    /// <see cref="ImageQuery.SnapshotId"/> is matched here rather than with EC2's
+    /// <c>block-device-mapping.snapshot-id</c> filter, which moto 5.2.1 does not implement (HTTP 500);
+    /// the answer is the same, only paged through our own images (DescribeImages is not in EC2's
+    /// tighter unfiltered-throttling bucket).
     /// </remarks>
     public Task<IReadOnlyList<Ec2Image>> DescribeImagesAsync(string region, ImageQuery query, CancellationToken cancellationToken) =>
         CallAsync(region, "DescribeImages", async ec2 =>
@@ -131,7 +137,9 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
             do
             {
                 var response = await ec2.DescribeImagesAsync(request, cancellationToken);
-                found.AddRange((response.Images ?? []).Select(Ec2Mapping.ToImage));
+                found.AddRange((response.Images ?? [])
+                    .Select(Ec2Mapping.ToImage)
+                    .Where(i => query.SnapshotId is null || i.SnapshotIds.Contains(query.SnapshotId, StringComparer.Ordinal)));
                 request.NextToken = hasIds ? null : response.NextToken;
             }
             while (!string.IsNullOrEmpty(request.NextToken) && !Reached(found.Count, query.MaxResults));
@@ -199,6 +207,98 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
             return Limit(found, query.MaxResults);
         }, cancellationToken);
 
+    /// <remarks>
+    /// Tags are asked for in the call and then set again with CreateTags on the new image:
+    /// moto 5.2.1 ignores CopyImage's <c>TagSpecification</c> (and <c>ClientToken</c>), and the
+    /// <c>chatbackup:operation</c> tag is how the caller finds a copy again, so it must be there on
+    /// moto and EC2 alike. CreateTags overwrites with the same values, so repeating it is harmless.
+    /// </remarks>
+    public Task<string> CopyImageAsync(string destinationRegion, CopyImageRequest request, CancellationToken cancellationToken) =>
+        CallAsync(destinationRegion, "CopyImage", async ec2 =>
+        {
+            var sdkRequest = new Amazon.EC2.Model.CopyImageRequest
+            {
+                SourceRegion = request.SourceRegion,
+                SourceImageId = request.SourceImageId,
+                Name = request.Name,
+                Description = request.Description,
+                KmsKeyId = request.KmsKeyId,
+                ClientToken = request.ClientToken,
+                CopyImageTags = false,
+            };
+            if (request.Encrypted)
+            {
+                sdkRequest.Encrypted = true;
+            }
+
+            if (request.Tags.Count > 0)
+            {
+                sdkRequest.TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Image, Tags = Ec2Mapping.ToTags(request.Tags) }];
+            }
+
+            var imageId = (await ec2.CopyImageAsync(sdkRequest, cancellationToken)).ImageId;
+            if (request.Tags.Count > 0)
+            {
+                try
+                {
+                    await ec2.CreateTagsAsync(new CreateTagsRequest { Resources = [imageId], Tags = Ec2Mapping.ToTags(request.Tags) }, cancellationToken);
+                }
+                catch (AmazonEC2Exception e) when (e.ErrorCode == "InvalidAMIID.NotFound")
+                {
+                    // EC2's eventual consistency right after CopyImage; there the TagSpecification has tagged it already.
+                }
+            }
+
+            return imageId;
+        }, cancellationToken);
+
+    /// <remarks>moto ignores <c>ClientToken</c> here; the caller finds an earlier volume by its tags.</remarks>
+    public Task<string> CreateVolumeAsync(string region, CreateVolumeRequest request, CancellationToken cancellationToken) =>
+        CallAsync(region, "CreateVolume", async ec2 =>
+        {
+            var response = await ec2.CreateVolumeAsync(ToSdk(request, dryRun: false), cancellationToken);
+            return response.Volume.VolumeId;
+        }, cancellationToken);
+
+    public Task<DryRunResult> DryRunCreateVolumeAsync(string region, CreateVolumeRequest request, CancellationToken cancellationToken) =>
+        DryRunAsync(region, "CreateVolume", ec2 => ec2.CreateVolumeAsync(ToSdk(request, dryRun: true), cancellationToken), cancellationToken);
+
+    public Task AttachVolumeAsync(string region, string volumeId, string instanceId, string device, CancellationToken cancellationToken) =>
+        CallAsync(region, "AttachVolume", async ec2 =>
+        {
+            await ec2.AttachVolumeAsync(new AttachVolumeRequest { VolumeId = volumeId, InstanceId = instanceId, Device = device }, cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    public Task<DryRunResult> DryRunAttachVolumeAsync(string region, string volumeId, string instanceId, string device, CancellationToken cancellationToken) =>
+        DryRunAsync(
+            region,
+            "AttachVolume",
+            ec2 => ec2.AttachVolumeAsync(new AttachVolumeRequest { VolumeId = volumeId, InstanceId = instanceId, Device = device, DryRun = true }, cancellationToken),
+            cancellationToken);
+
+    public Task<DeregisterResult> DeregisterImageAsync(string region, string imageId, bool keepSnapshots, CancellationToken cancellationToken) =>
+        CallAsync(region, "DeregisterImage", async ec2 =>
+        {
+            var response = await ec2.DeregisterImageAsync(
+                new DeregisterImageRequest { ImageId = imageId, DeleteAssociatedSnapshots = !keepSnapshots },
+                cancellationToken);
+            return Ec2Mapping.ToDeregisterResult(response.DeleteSnapshotResults);
+        }, cancellationToken);
+
+    public Task<DryRunResult> DryRunDeregisterImageAsync(string region, string imageId, CancellationToken cancellationToken) =>
+        DryRunAsync(region, "DeregisterImage", ec2 => ec2.DeregisterImageAsync(new DeregisterImageRequest { ImageId = imageId, DryRun = true }, cancellationToken), cancellationToken);
+
+    public Task DeleteSnapshotAsync(string region, string snapshotId, CancellationToken cancellationToken) =>
+        CallAsync(region, "DeleteSnapshot", async ec2 =>
+        {
+            await ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = snapshotId }, cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    public Task<DryRunResult> DryRunDeleteSnapshotAsync(string region, string snapshotId, CancellationToken cancellationToken) =>
+        DryRunAsync(region, "DeleteSnapshot", ec2 => ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = snapshotId, DryRun = true }, cancellationToken), cancellationToken);
+
     public Task TagAsync(string region, IReadOnlyList<string> resourceIds, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
     {
         if (resourceIds.Count == 0 || tags.Count == 0)
@@ -213,6 +313,35 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
         }, cancellationToken);
     }
 
+    private static Amazon.EC2.Model.CreateVolumeRequest ToSdk(CreateVolumeRequest request, bool dryRun)
+    {
+        var sdkRequest = new Amazon.EC2.Model.CreateVolumeRequest
+        {
+            AvailabilityZone = request.AvailabilityZone,
+            SnapshotId = request.SnapshotId,
+            Size = request.SizeGiB,
+            Iops = request.Iops,
+            Throughput = request.ThroughputMiBps,
+            ClientToken = request.ClientToken,
+        };
+        if (request.VolumeType is { Length: > 0 } type)
+        {
+            sdkRequest.VolumeType = Amazon.EC2.VolumeType.FindValue(type);
+        }
+
+        if (request.Tags.Count > 0)
+        {
+            sdkRequest.TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Volume, Tags = Ec2Mapping.ToTags(request.Tags) }];
+        }
+
+        if (dryRun)
+        {
+            sdkRequest.DryRun = true;
+        }
+
+        return sdkRequest;
+    }
+
     private static List<Filter> TagFilters(IReadOnlyDictionary<string, string>? tags) =>
         [.. (tags ?? new Dictionary<string, string>()).Select(t => new Filter($"tag:{t.Key}", [t.Value]))];
 
@@ -223,6 +352,29 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
 
     private static IReadOnlyList<T> Limit<T>(List<T> items, int? max) =>
         max is { } m && items.Count > m ? items.GetRange(0, Math.Max(m, 0)) : items;
+
+    /// <summary>
+    /// Makes a <c>DryRun</c> call and reads EC2's answer (see <see cref="Ec2Mapping.ToDryRunResult"/>).
+    /// A call that unexpectedly succeeds was evidently permitted.
+    /// </summary>
+    private async Task<DryRunResult> DryRunAsync(string region, string action, Func<IAmazonEC2, Task> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call(clients.GetClient(region));
+            return new DryRunResult(true, "Succeeded", $"{action} succeeded although DryRun was set");
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Ec2Errors.Translate(e) is { } translated)
+        {
+            if (Ec2Mapping.ToDryRunResult(translated) is { } result)
+            {
+                return result;
+            }
+
+            Ec2GatewayLog.CallFailed(logger, action + " (DryRun)", region, translated.Code, translated.Kind, e);
+            throw translated;
+        }
+    }
 
     private async Task<T> CallAsync<T>(string region, string action, Func<IAmazonEC2, Task<T>> call, CancellationToken cancellationToken)
     {

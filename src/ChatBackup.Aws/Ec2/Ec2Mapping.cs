@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amazon.EC2;
 using Amazon.EC2.Model;
 using ChatBackup.Core.Ec2;
 using CoreImageState = ChatBackup.Core.Ec2.ImageState;
@@ -9,6 +10,9 @@ namespace ChatBackup.Aws.Ec2;
 /// <summary>SDK model → core model. SDK v4 leaves absent values null, lists included.</summary>
 internal static class Ec2Mapping
 {
+    /// <summary>The error a permitted <c>DryRun</c> call answers with.</summary>
+    public const string DryRunOperationCode = "DryRunOperation";
+
     public static CoreImageState ParseImageState(string? value) => value switch
     {
         "pending" => CoreImageState.Pending,
@@ -77,8 +81,47 @@ internal static class Ec2Mapping
             tags.GetValueOrDefault(BackupTags.Name),
             instance.State?.Name?.Value ?? "unknown",
             instance.Placement?.AvailabilityZone,
-            tags);
+            tags,
+            DeviceNames(instance));
     }
+
+    /// <summary>The root device and every mapped device, each once: what a new attachment must not reuse.</summary>
+    public static IReadOnlyList<string> DeviceNames(Instance instance) =>
+        [.. new[] { instance.RootDeviceName }
+            .Concat((instance.BlockDeviceMappings ?? []).Select(m => m.DeviceName))
+            .OfType<string>()
+            .Where(name => name.Length > 0)
+            .Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// What a <c>DryRun</c> call's error means. EC2 checks permission first: <c>DryRunOperation</c>
+    /// is "permitted"; an Unauthorized kind is "refused". Any other EC2 error (a placeholder volume
+    /// that is <c>InvalidVolume.NotFound</c>, <c>IncorrectState</c>, …) came after the permission
+    /// check passed, so it counts as "not refused for permission". Throttling and transient faults
+    /// say nothing either way: null, and the caller throws them like any failed call.
+    /// </summary>
+    public static DryRunResult? ToDryRunResult(Ec2Exception error) => error switch
+    {
+        { Code: DryRunOperationCode } => new DryRunResult(true, error.Code, error.Message),
+        { Kind: Ec2FaultKind.Unauthorized } => new DryRunResult(false, error.Code, error.Message),
+        { Kind: Ec2FaultKind.Throttled or Ec2FaultKind.Transient } => null,
+        _ => new DryRunResult(true, error.Code, error.Message),
+    };
+
+    /// <summary>
+    /// Per-snapshot outcome of DeregisterImage with <c>DeleteAssociatedSnapshots</c>; EC2's return
+    /// codes are success, skipped, missing-permissions, internal-error, client-error. Empty when the
+    /// service lists none (moto), so callers confirm with DescribeSnapshots.
+    /// </summary>
+    public static DeregisterResult ToDeregisterResult(List<DeleteSnapshotReturnCode>? results) =>
+        new([.. (results ?? [])
+            .Where(r => !string.IsNullOrEmpty(r.SnapshotId))
+            .Select(r =>
+            {
+                var code = r.ReturnCode?.Value;
+                var deleted = code == SnapshotReturnCodes.Success.Value;
+                return new SnapshotDeletion(r.SnapshotId, deleted, deleted ? null : code ?? "unknown");
+            })]);
 
     public static Ec2Image ToImage(Image image)
     {

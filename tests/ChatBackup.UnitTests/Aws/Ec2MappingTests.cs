@@ -165,7 +165,9 @@ public sealed class Ec2MappingTests
             Tags = [new Tag("Name", "web-01"), new Tag("team", "sre")],
         });
 
-        Assert.Equal(new Ec2Instance("i-0123456789abcdef0", "web-01", "stopped", "us-east-1b", instance.Tags), instance);
+        // Records compare lists by reference: the mapped lists are checked on their own.
+        Assert.Equal(new Ec2Instance("i-0123456789abcdef0", "web-01", "stopped", "us-east-1b", instance.Tags, instance.DeviceNames), instance);
         Assert.Equal(2, instance.Tags.Count);
+        Assert.Empty(instance.Devices);
     }
 }

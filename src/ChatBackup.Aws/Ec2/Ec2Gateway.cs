@@ -78,6 +78,26 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
         }, cancellationToken);
     }
 
+    public Task<IReadOnlyList<Ec2Volume>> FindVolumesByTagsAsync(string region, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+        CallAsync(region, "DescribeVolumes", async ec2 =>
+        {
+            var request = new DescribeVolumesRequest
+            {
+                Filters = [.. tags.Select(t => new Filter($"tag:{t.Key}", [t.Value]))],
+                MaxResults = MaxPageSize,
+            };
+            var found = new List<Ec2Volume>();
+            do
+            {
+                var response = await ec2.DescribeVolumesAsync(request, cancellationToken);
+                found.AddRange((response.Volumes ?? []).Select(Ec2Mapping.ToVolume));
+                request.NextToken = response.NextToken;
+            }
+            while (!string.IsNullOrEmpty(request.NextToken));
+
+            return (IReadOnlyList<Ec2Volume>)found;
+        }, cancellationToken);
+
     /// <remarks>
     /// Tags go on the image only. Real EC2 could tag the AMI's snapshots in the same call, but
     /// moto 5.2.1 answers HTTP 500 to a snapshot TagSpecification, and one code path for both is

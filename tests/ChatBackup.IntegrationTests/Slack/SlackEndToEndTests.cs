@@ -117,7 +117,7 @@ public sealed class SlackEndToEndTests(MotoFixture moto) : IAsyncLifetime
         Assert.Contains(second, text);
         Assert.Empty(await _app.OperationsAsync());
         var images = await ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["self"] });
-        Assert.DoesNotContain(images.Images, i => i.Tags.Any(t => t.Key == BackupTags.Source && (t.Value == first || t.Value == second)));
+        Assert.DoesNotContain(images.Images ?? [], i => i.Tags.Any(t => t.Key == BackupTags.Source && (t.Value == first || t.Value == second)));
         Assert.Empty(_slack.Calls);
     }
 

@@ -253,7 +253,12 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
 
             if (request.Tags.Count > 0)
             {
-                sdkRequest.TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Image, Tags = Ec2Mapping.ToTags(request.Tags) }];
+                // The copy's snapshots get the tags too, so the tag-scoped IAM policy lets the bot delete them with the copy.
+                sdkRequest.TagSpecifications =
+                [
+                    new TagSpecification { ResourceType = ResourceType.Image, Tags = Ec2Mapping.ToTags(request.Tags) },
+                    new TagSpecification { ResourceType = ResourceType.Snapshot, Tags = Ec2Mapping.ToTags(request.Tags) },
+                ];
             }
 
             var imageId = (await ec2.CopyImageAsync(sdkRequest, cancellationToken)).ImageId;

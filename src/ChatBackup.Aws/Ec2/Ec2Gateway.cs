@@ -64,7 +64,10 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
             return found;
         }, cancellationToken);
 
-    public Task<IReadOnlyList<Ec2Volume>> DescribeVolumesAsync(string region, IReadOnlyList<string> volumeIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Ec2Volume>> DescribeVolumesAsync(string region, IReadOnlyList<string> volumeIds, CancellationToken cancellationToken) =>
+        WithoutMissingAsync(volumeIds, ids => DescribeVolumesCoreAsync(region, ids ?? [], cancellationToken));
+
+    private Task<IReadOnlyList<Ec2Volume>> DescribeVolumesCoreAsync(string region, IReadOnlyList<string> volumeIds, CancellationToken cancellationToken)
     {
         if (volumeIds.Count == 0)
         {
@@ -133,6 +136,9 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
     /// tighter unfiltered-throttling bucket).
     /// </remarks>
     public Task<IReadOnlyList<Ec2Image>> DescribeImagesAsync(string region, ImageQuery query, CancellationToken cancellationToken) =>
+        WithoutMissingAsync(query.ImageIds, ids => DescribeImagesCoreAsync(region, query with { ImageIds = ids }, cancellationToken));
+
+    private Task<IReadOnlyList<Ec2Image>> DescribeImagesCoreAsync(string region, ImageQuery query, CancellationToken cancellationToken) =>
         CallAsync(region, "DescribeImages", async ec2 =>
         {
             var tags = new Dictionary<string, string>(query.Tags ?? new Dictionary<string, string>(), StringComparer.Ordinal);
@@ -190,6 +196,9 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
     /// asks for the snapshots the bot made, by the <c>chatbackup:operation</c> tag key.
     /// </remarks>
     public Task<IReadOnlyList<Ec2Snapshot>> DescribeSnapshotsAsync(string region, SnapshotQuery query, CancellationToken cancellationToken) =>
+        WithoutMissingAsync(query.SnapshotIds, ids => DescribeSnapshotsCoreAsync(region, query with { SnapshotIds = ids }, cancellationToken));
+
+    private Task<IReadOnlyList<Ec2Snapshot>> DescribeSnapshotsCoreAsync(string region, SnapshotQuery query, CancellationToken cancellationToken) =>
         CallAsync(region, "DescribeSnapshots", async ec2 =>
         {
             var filters = TagFilters(query.Tags);
@@ -398,6 +407,33 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
 
             Ec2GatewayLog.CallFailed(logger, action + " (DryRun)", region, translated.Code, translated.Kind, e);
             throw translated;
+        }
+    }
+
+    /// <summary>
+    /// EC2 fails a describe-by-ids as a whole when one id does not exist (<c>*.NotFound</c>); the
+    /// port's contract is that missing ids are simply absent from the answer.
+    /// </summary>
+    private static async Task<IReadOnlyList<T>> WithoutMissingAsync<T>(IReadOnlyList<string>? ids, Func<IReadOnlyList<string>?, Task<IReadOnlyList<T>>> describe)
+    {
+        try
+        {
+            return await describe(ids);
+        }
+        catch (Ec2Exception e) when (e.Kind == Ec2FaultKind.NotFound && ids is { Count: > 0 })
+        {
+            if (ids.Count == 1)
+            {
+                return [];
+            }
+
+            var found = new List<T>();
+            foreach (var id in ids)
+            {
+                found.AddRange(await WithoutMissingAsync([id], describe));
+            }
+
+            return found;
         }
     }
 

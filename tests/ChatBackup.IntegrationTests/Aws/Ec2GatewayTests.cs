@@ -216,13 +216,17 @@ public sealed class Ec2GatewayTests(MotoFixture moto) : IDisposable
     }
 
     [Fact]
-    public async Task DescribeSnapshots_OfAnUnknownId_ThrowsNotFound()
+    public async Task DescribeSnapshots_LeavesOutUnknownIds_AndKeepsTheKnownOnes()
     {
-        var error = await Assert.ThrowsAsync<Ec2Exception>(() => Gateway.DescribeSnapshotsAsync(
-            Region, new SnapshotQuery(SnapshotIds: ["snap-0123456789abcdef0"]), Ct));
+        using var ec2 = moto.CreateClient(Region);
+        var volume = await MotoSeed.CreateVolumeAsync(ec2, Region + "a", 1, Ct);
+        var known = await Gateway.CreateSnapshotAsync(Region, new CreateSnapshotRequest(volume, null, new Dictionary<string, string>()), Ct);
 
-        Assert.Equal("InvalidSnapshot.NotFound", error.Code);
-        Assert.Equal(Ec2FaultKind.NotFound, error.Kind);
+        var none = await Gateway.DescribeSnapshotsAsync(Region, new SnapshotQuery(SnapshotIds: ["snap-0123456789abcdef0"]), Ct);
+        var some = await Gateway.DescribeSnapshotsAsync(Region, new SnapshotQuery(SnapshotIds: ["snap-0123456789abcdef0", known]), Ct);
+
+        Assert.Empty(none);
+        Assert.Equal(known, Assert.Single(some).Id);
     }
 
     [Fact]

@@ -49,24 +49,44 @@ public sealed class DeleteAmiHandler(IEc2Gateway ec2, TimeProvider clock) : IOpe
     public async Task<StepOutcome> StepAsync(Operation operation, CancellationToken cancellationToken)
     {
         var intent = (DeleteAmiIntent)operation.Intent;
+        var snapshotIds = operation.Resource(ResourceKeys.SnapshotIds)?.Split(", ") ?? [];
+        DeregisterResult result;
         try
         {
-            var result = await ec2.DeregisterImageAsync(operation.Region, intent.ImageId, intent.KeepSnapshots, cancellationToken);
-            var failed = result.Snapshots.Where(s => !s.Deleted).ToList();
-            if (failed.Count > 0)
-            {
-                return new StepOutcome.Failed(operation, new OperationError(
-                    failed[0].Code ?? "SnapshotNotDeleted",
-                    $"{intent.ImageId} is deregistered, but these snapshots were not deleted: {string.Join(", ", failed.Select(f => $"{f.SnapshotId} ({f.Code})"))}.",
-                    "Delete them with delete snapshot <id> once whatever holds them lets go."));
-            }
+            result = await ec2.DeregisterImageAsync(operation.Region, intent.ImageId, intent.KeepSnapshots, cancellationToken);
         }
         catch (Ec2Exception ex) when (ex.Kind == Ec2FaultKind.NotFound)
         {
-            // Gone already: an earlier attempt that died before saying so, or someone else. Either way it is done.
-            return new StepOutcome.Succeeded(operation with { Phase = "Already gone when the work started" });
+            // Gone already: an earlier attempt that died before saying so, or someone else.
+            result = new DeregisterResult([]);
         }
 
-        return new StepOutcome.Succeeded(operation.WithResource(ResourceKeys.DeleteRequested, "true") with { Phase = "Deregistered" });
+        var failed = result.Snapshots.Where(s => !s.Deleted).ToList();
+        if (failed.Count > 0)
+        {
+            return new StepOutcome.Failed(operation, new OperationError(
+                failed[0].Code ?? "SnapshotNotDeleted",
+                $"{intent.ImageId} is deregistered, but these snapshots were not deleted: {string.Join(", ", failed.Select(f => $"{f.SnapshotId} ({f.Code})"))}.",
+                "Delete them with delete snapshot <id> once whatever holds them lets go."));
+        }
+
+        if (!intent.KeepSnapshots && snapshotIds.Length > 0)
+        {
+            // EC2 deletes them with the image; an API that ignored DeleteAssociatedSnapshots, or an
+            // attempt that died half-way, leaves some behind: delete what is still there.
+            var left = await ec2.DescribeSnapshotsAsync(operation.Region, new SnapshotQuery(SnapshotIds: snapshotIds), cancellationToken);
+            foreach (var snapshot in left)
+            {
+                try
+                {
+                    await ec2.DeleteSnapshotAsync(operation.Region, snapshot.Id, cancellationToken);
+                }
+                catch (Ec2Exception ex) when (ex.Kind == Ec2FaultKind.NotFound)
+                {
+                }
+            }
+        }
+
+        return new StepOutcome.Succeeded(operation with { Phase = "Deregistered" });
     }
 }

@@ -45,7 +45,7 @@ public sealed class TeamsTestApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TeamsTestApp> StartAsync(FakeBotFrameworkServer botFramework, bool anonymous = false, string? tenantId = null)
+    public static async Task<TeamsTestApp> StartAsync(FakeBotFrameworkServer botFramework, bool anonymous = false, string? tenantId = null, bool disabled = false)
     {
         var commands = new FakeCommandService();
         var actions = new FakeActionService();
@@ -54,8 +54,8 @@ public sealed class TeamsTestApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Teams:AppId"] = anonymous ? null : AppId,
-            ["Teams:AppPassword"] = anonymous ? null : "secret",
+            ["Teams:AppId"] = anonymous || disabled ? null : AppId,
+            ["Teams:AppPassword"] = anonymous || disabled ? null : "secret",
             ["Teams:TenantId"] = tenantId,
             ["Teams:AllowAnonymous"] = anonymous ? "true" : "false",
             ["Teams:OpenIdMetadataUrl"] = botFramework.OpenIdMetadataUrl,

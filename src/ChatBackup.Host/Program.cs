@@ -3,6 +3,7 @@ using ChatBackup.Core;
 using ChatBackup.Host.Hosting;
 using ChatBackup.Jobs;
 using ChatBackup.Slack;
+using ChatBackup.Teams;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -17,6 +18,7 @@ builder.Services
     .AddBackups()
     .AddAws()
     .AddSlack()
+    .AddTeams()
     .AddJobs()
     .AddChatBackupHealth();
 
@@ -25,6 +27,7 @@ app.CheckConfiguration();
 
 app.MapChatBackupHealth();
 app.MapSlackEndpoints();
+app.MapTeamsEndpoints();
 app.MapJobsDashboard();
 app.WarnAboutInMemoryStorage();
 

@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace ChatBackup.Teams;
+
+/// <summary>Bot registration settings, bound from the <c>Teams</c> configuration section.</summary>
+public sealed class TeamsOptions
+{
+    public const string Section = "Teams";
+
+    public const string BotFrameworkMetadataUrl = "https://login.botframework.com/v1/.well-known/openidconfiguration";
+
+    /// <summary>The bot's Microsoft App ID: the audience of inbound tokens and the client id of outbound ones.</summary>
+    public string? AppId { get; set; }
+
+    /// <summary>The client secret that goes with <see cref="AppId"/>.</summary>
+    public string? AppPassword { get; set; }
+
+    /// <summary>Set for a single-tenant bot; empty means multi-tenant.</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>Where the signing keys for inbound JWTs are published.</summary>
+    public string OpenIdMetadataUrl { get; set; } = BotFrameworkMetadataUrl;
+
+    /// <summary>With no <see cref="AppId"/>, accept unauthenticated activities (local Agents Playground only).</summary>
+    public bool AllowAnonymous { get; set; }
+
+    public bool Enabled => !string.IsNullOrEmpty(AppId) || AllowAnonymous;
+
+    /// <summary>True when activities are accepted without a token and replies are sent without one.</summary>
+    public bool Anonymous => string.IsNullOrEmpty(AppId) && AllowAnonymous;
+}
+
+internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TeamsOptions options)
+    {
+        var failures = new List<string>();
+
+        if (!Uri.TryCreate(options.OpenIdMetadataUrl, UriKind.Absolute, out var metadata)
+            || (metadata.Scheme != Uri.UriSchemeHttps && !(metadata.Scheme == Uri.UriSchemeHttp && IsLoopback(metadata))))
+        {
+            failures.Add("Teams:OpenIdMetadataUrl must be an absolute https URL (http is allowed only for a loopback host).");
+        }
+
+        var hasAppId = !string.IsNullOrEmpty(options.AppId);
+        if (options.AllowAnonymous && hasAppId)
+        {
+            failures.Add("Teams:AllowAnonymous is only valid without Teams:AppId: a registered bot always verifies tokens.");
+        }
+
+        if (hasAppId && string.IsNullOrEmpty(options.AppPassword))
+        {
+            failures.Add("Teams:AppPassword is required when Teams:AppId is set.");
+        }
+
+        if (!string.IsNullOrEmpty(options.TenantId) && !IsTenant(options.TenantId))
+        {
+            failures.Add("Teams:TenantId must be a directory (tenant) GUID or domain name.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    internal static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+
+    // The tenant is spliced into issuer strings and the MSAL authority, so only allow what a tenant can be.
+    private static bool IsTenant(string tenant) =>
+        Guid.TryParse(tenant, out _) || (tenant.Length <= 253 && tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-'));
+}

@@ -3,6 +3,7 @@ using ChatBackup.Core;
 using ChatBackup.Host.Hosting;
 using ChatBackup.Jobs;
 using ChatBackup.Slack;
+using ChatBackup.Storage;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -14,10 +15,11 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 
 builder.Services
     .AddChatBackupOptions()
+    .AddStorage(builder.Configuration)
     .AddBackups()
     .AddAws()
     .AddSlack()
-    .AddJobs()
+    .AddJobs(builder.Configuration)
     .AddChatBackupHealth();
 
 var app = builder.Build();

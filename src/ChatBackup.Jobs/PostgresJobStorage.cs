@@ -25,9 +25,10 @@ public static class PostgresJobStorage
 
     /// <summary>
     /// Creates the storage, which installs or upgrades Hangfire's schema. Hangfire.PostgreSql's
-    /// installer takes no lock of its own, and two replicas creating the schema at once fail on
-    /// PostgreSQL's catalog constraints; so the install runs under the same advisory lock as
-    /// <see cref="DatabaseMigrator"/>, held on a separate session for the duration.
+    /// installer takes no lock of its own (it relies on serializable transactions and
+    /// <c>IF NOT EXISTS</c>, which PostgreSQL does not promise to be race-free for DDL), so the
+    /// install runs under the same advisory lock as <see cref="DatabaseMigrator"/>, held on a
+    /// separate session for the duration: replicas starting together install one after another.
     /// </summary>
     public static PostgreSqlStorage Create(string connectionString, PostgreSqlStorageOptions options)
     {

@@ -32,6 +32,20 @@ public static class PostgresJobStorage
     /// </summary>
     public static PostgreSqlStorage Create(string connectionString, PostgreSqlStorageOptions options)
     {
+        try
+        {
+            return CreateUnderLock(connectionString, options);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            throw new InvalidOperationException(
+                $"Could not prepare Hangfire's storage in the database {StorageConfiguration.Describe(connectionString)} named by {StorageConfiguration.Key}: {e.GetBaseException().Message}",
+                e);
+        }
+    }
+
+    private static PostgreSqlStorage CreateUnderLock(string connectionString, PostgreSqlStorageOptions options)
+    {
         using var guard = new NpgsqlConnection(connectionString);
         guard.Open();
         using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", guard))

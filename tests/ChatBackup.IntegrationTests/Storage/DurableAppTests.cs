@@ -98,6 +98,23 @@ public sealed class DurableAppTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.DoesNotContain("hunter2", message);
     }
 
+    [Fact]
+    public void DatabaseUnreachable_StopsStartUp_NamingTheKey()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var app = App($"Host=127.0.0.1;Port={closedPort};Database=chatbackup;Username=bot;Password=hunter2");
+
+        var error = Assert.ThrowsAny<Exception>(() => app.Server);
+
+        var message = error.ToString();
+        Assert.Contains(StorageConfiguration.Key, message);
+        Assert.Contains($"127.0.0.1:{closedPort}/chatbackup", message);
+        Assert.DoesNotContain("hunter2", message);
+    }
+
     private static async Task WaitUntilAsync(ChatBackupApp app, string id, Func<Operation, bool> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

@@ -59,10 +59,9 @@ public sealed class DatabaseMigratorTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Migrations_AreNumberedInOrder_WithoutGaps()
+    public void Migrations_AreNumberedInOrder_WithoutGaps()
     {
         Assert.Equal(Enumerable.Range(1, Migrations.All.Count), Migrations.All.Select(m => m.Version));
         Assert.All(Migrations.All, m => Assert.False(string.IsNullOrWhiteSpace(m.Description)));
-        await Task.CompletedTask;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using ChatBackup.Core.Operations;
 using ChatBackup.IntegrationTests.Infrastructure;
 using ChatBackup.Storage;
@@ -8,6 +9,8 @@ using ChatBackup.Testing.Slack;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace ChatBackup.IntegrationTests.Storage;
 
@@ -41,7 +44,7 @@ public sealed class DurableAppTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.IsType<PostgresOperationStore>(app.Store);
         Assert.IsType<PostgreSqlStorage>(app.Services.GetRequiredService<JobStorage>());
-        var checks = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>>().Value.Registrations;
+        var checks = app.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
         Assert.Contains(checks, c => c.Name == "database" && c.Tags.Contains("ready"));
     }
 
@@ -73,6 +76,8 @@ public sealed class DurableAppTests(PostgresFixture postgres) : IAsyncLifetime
         _ec2.AddInstance(ChatBackupApp.Region, "web-02");
         await using var a = App();
         await using var b = App();
+
+        // Starts b's host too, so both replicas' Hangfire workers compete for the steps.
         _ = b.Server;
 
         // The same Slack retry delivered to both replicas: one operation, one AMI.
@@ -101,7 +106,7 @@ public sealed class DurableAppTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public void DatabaseUnreachable_StopsStartUp_NamingTheKey()
     {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();

@@ -40,9 +40,10 @@ public sealed class HangfireSchemaTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task PreparedStorage_TakesAndRunsJobs()
+    public async Task PreparedStorage_AcceptsJobs()
     {
-        var storage = PostgresJobStorage.Create(await postgres.CreateDatabaseAsync(), PostgresJobStorage.Options());
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var storage = PostgresJobStorage.Create(connectionString, PostgresJobStorage.Options());
         var client = new BackgroundJobClient(storage);
 
         var id = client.Create(() => Console.WriteLine("probe"), new EnqueuedState());
@@ -50,6 +51,5 @@ public sealed class HangfireSchemaTests(PostgresFixture postgres)
         using var connection = storage.GetConnection();
         Assert.Equal("Enqueued", connection.GetStateData(id).Name);
         Assert.IsType<PostgreSqlStorage>(storage);
-        await Task.CompletedTask;
     }
 }

@@ -17,6 +17,18 @@ if ! need moto_server; then
   python3 -m pip install --quiet 'moto[server]==5.2.1' || pip install --quiet 'moto[server]==5.2.1' || true
 fi
 
+# The durability tests start a private PostgreSQL cluster with initdb/pg_ctl (server binaries,
+# not a running service). Debian/Ubuntu put them under /usr/lib/postgresql/<version>/bin.
+if ! need initdb && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && need apt-get; then
+    echo "Installing PostgreSQL server binaries for the integration tests..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >/dev/null 2>&1 \
+      || echo "apt-get install postgresql failed: the PostgreSQL tests will fail" >&2
+  else
+    echo "PostgreSQL server binaries (initdb, pg_ctl) not found: install the postgresql package" >&2
+  fi
+fi
+
 results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"

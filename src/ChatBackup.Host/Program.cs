@@ -3,6 +3,7 @@ using ChatBackup.Core;
 using ChatBackup.Host.Hosting;
 using ChatBackup.Jobs;
 using ChatBackup.Slack;
+using ChatBackup.Storage;
 using ChatBackup.Teams;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -15,11 +16,12 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 
 builder.Services
     .AddChatBackupOptions()
+    .AddStorage(builder.Configuration)
     .AddBackups()
     .AddAws()
     .AddSlack()
     .AddTeams()
-    .AddJobs()
+    .AddJobs(builder.Configuration)
     .AddChatBackupHealth();
 
 var app = builder.Build();

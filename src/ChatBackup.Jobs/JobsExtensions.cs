@@ -1,8 +1,10 @@
 using ChatBackup.Core.Commands;
 using ChatBackup.Core.Options;
+using ChatBackup.Storage;
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -10,14 +12,29 @@ namespace ChatBackup.Jobs;
 
 public static class JobsExtensions
 {
-    /// <summary>Hangfire with in-memory storage, a server, the operation job and the queue the core enqueues on.</summary>
-    public static IServiceCollection AddJobs(this IServiceCollection services)
+    /// <summary>
+    /// Hangfire, a server, the operation job and the queue the core enqueues on. Jobs are stored in
+    /// PostgreSQL when <c>ConnectionStrings:ChatBackup</c> is set, so they survive restarts and are
+    /// shared by replicas; otherwise in memory.
+    /// </summary>
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage());
+        var connectionString = StorageConfiguration.PostgresConnectionString(configuration);
+        services.AddHangfire(config =>
+        {
+            config
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (connectionString is null)
+            {
+                config.UseInMemoryStorage();
+            }
+            else
+            {
+                config.UseStorage(PostgresJobStorage.Create(connectionString, PostgresJobStorage.Options()));
+            }
+        });
         services.AddHangfireServer((sp, server) =>
         {
             var backup = sp.GetRequiredService<IOptions<BackupOptions>>().Value;

@@ -23,6 +23,14 @@ public interface IOperationStore
 
     /// <summary>The most recent operations of one conversation, newest first.</summary>
     Task<IReadOnlyList<Operation>> ListRecentAsync(string platform, string channelId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Operations in <paramref name="state"/>, least recently updated first, for sweeps (expired
+    /// approvals, stalled work). With <paramref name="olderThan"/>, only those whose
+    /// <see cref="Operation.UpdatedAt"/> is before it. Oldest first, so a sweep that moves or touches
+    /// what it reads makes progress through a backlog larger than <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<Operation>> ListByStateAsync(OperationState state, DateTimeOffset? olderThan, int limit, CancellationToken cancellationToken);
 }
 
 public static class OperationStoreExtensions

@@ -50,4 +50,15 @@ public sealed class InMemoryOperationStore(TimeProvider clock) : IOperationStore
             .ToList();
         return Task.FromResult(recent);
     }
+
+    public Task<IReadOnlyList<Operation>> ListByStateAsync(OperationState state, DateTimeOffset? olderThan, int limit, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Operation> found = _operations.Values
+            .Where(o => o.State == state && (olderThan is null || o.UpdatedAt < olderThan))
+            .OrderBy(o => o.UpdatedAt)
+            .ThenBy(o => o.Id, StringComparer.Ordinal)
+            .Take(limit)
+            .ToList();
+        return Task.FromResult(found);
+    }
 }

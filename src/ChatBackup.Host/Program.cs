@@ -4,6 +4,12 @@ using ChatBackup.Host.Hosting;
 using ChatBackup.Jobs;
 using ChatBackup.Slack;
 
+// --health-probe (the container's HEALTHCHECK) and --hash-dashboard-password run and exit here.
+if (await HostVerbs.RunAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
@@ -11,6 +17,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     // appsettings.json sits beside the binary, whether run from source or from a publish folder.
     ContentRootPath = AppContext.BaseDirectory,
 });
+builder.UsePortVariable();
 
 builder.Services
     .AddChatBackupOptions()
@@ -28,7 +35,8 @@ app.MapSlackEndpoints();
 app.MapJobsDashboard();
 app.WarnAboutInMemoryStorage();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

@@ -6,6 +6,12 @@ using ChatBackup.Slack;
 using ChatBackup.Storage;
 using ChatBackup.Teams;
 
+// --health-probe (the container's HEALTHCHECK) and --hash-dashboard-password run and exit here.
+if (await HostVerbs.RunAsync(args) is { } exitCode)
+{
+    return exitCode;
+}
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
     Args = args,
@@ -13,6 +19,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     // appsettings.json sits beside the binary, whether run from source or from a publish folder.
     ContentRootPath = AppContext.BaseDirectory,
 });
+builder.UsePortVariable();
 
 builder.Services
     .AddChatBackupOptions()
@@ -33,7 +40,8 @@ app.MapTeamsEndpoints();
 app.MapJobsDashboard();
 app.WarnAboutInMemoryStorage();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

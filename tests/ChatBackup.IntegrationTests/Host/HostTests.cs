@@ -29,6 +29,9 @@ public sealed class HostTests : IAsyncLifetime
     [InlineData("Slack:BotToken", "xoxp-user-token", "Slack:BotToken")]
     [InlineData("Aws:AllowedRegions:0", "us-east-9", "Aws:AllowedRegions:0")]
     [InlineData("Approvals:Timeout", "00:00:00", "Approvals:Timeout")]
+    [InlineData("Dashboard:AllowRemote", "true", "Dashboard:AllowRemote")]
+    [InlineData("Dashboard:PasswordHash", "hunter2", "Dashboard:PasswordHash")]
+    [InlineData("Dashboard:Username", "ops", "Dashboard:PasswordHash")]
     public async Task InvalidConfiguration_StopsStartUp_NamingTheKey(string key, string value, string named)
     {
         await using var app = App(new() { [key] = value });

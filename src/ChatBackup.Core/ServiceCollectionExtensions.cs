@@ -12,6 +12,7 @@ using ChatBackup.Core.Intents.ListBackups;
 using ChatBackup.Core.Operations;
 using ChatBackup.Core.Options;
 using ChatBackup.Core.Running;
+using ChatBackup.Core.Waiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ApprovalService>();
         services.AddSingleton<IActionService>(sp => sp.GetRequiredService<ApprovalService>());
         services.AddSingleton<OperationRunner>();
+        services.AddSingleton<ResourceObserver>();
+        services.AddSingleton<ResourcePoller>();
         services.AddSingleton<IOperationHandler, CreateAmiHandler>();
         services.AddSingleton<IOperationHandler, CreateSnapshotHandler>();
         services.AddSingleton<IOperationHandler, CopyAmiHandler>();

@@ -47,6 +47,7 @@ public static partial class JobsExtensions
             server.WorkerCount = Math.Max(4, Environment.ProcessorCount * 4);
         });
         services.AddTransient<OperationJob>();
+        services.AddHostedService<PollerService>();
         services.AddSingleton<IOperationQueue, HangfireOperationQueue>();
 
         services.AddOptions<DashboardAccessOptions>().BindConfiguration(DashboardAccessOptions.Section).ValidateOnStart();

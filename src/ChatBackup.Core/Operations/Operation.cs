@@ -95,6 +95,9 @@ public sealed record Operation
     /// </summary>
     public int Step { get; init; }
 
+    /// <summary>The resource the operation waits on; the poller watches it and queues the next step when it changes.</summary>
+    public Waiting.ResourceRef? Watching { get; init; }
+
     /// <summary>Incremented by the store on every successful update.</summary>
     public long Version { get; init; }
 

@@ -61,9 +61,13 @@ public sealed partial class OperationRunner(
         // Reached also when this job ran the step before and died before telling the chat:
         // publishing is idempotent, so it is simply done again.
         operation = await PublishAsync(operation, cancellationToken);
-        return operation.State.IsFinal() || operation.State == OperationState.AwaitingApproval
-            ? RunResult.Done
-            : new RunResult.RunAgain(operation.Step, delay);
+        return operation switch
+        {
+            { State: OperationState.AwaitingApproval } => RunResult.Done,
+            _ when operation.State.IsFinal() => RunResult.Done,
+            { Watching: not null } => RunResult.Watching,
+            _ => new RunResult.RunAgain(operation.Step, delay),
+        };
     }
 
     /// <summary>
@@ -182,6 +186,7 @@ public sealed partial class OperationRunner(
                     State = OperationState.Failed,
                     CompletedAt = now,
                     Phase = "Failed",
+                    Watching = null,
                     Error = new OperationError(
                         cause is Ec2Exception ec2 ? ec2.Code : "InternalError",
                         cause is Ec2Exception or ChatDeliveryException ? cause.Message : "The bot hit an unexpected error and gave up after retrying.",
@@ -215,12 +220,13 @@ public sealed partial class OperationRunner(
         {
             StepOutcome.Succeeded s => s.Operation with
             {
-                State = OperationState.Succeeded, CompletedAt = now, ProgressPercent = 100, Phase = "Done",
+                State = OperationState.Succeeded, CompletedAt = now, ProgressPercent = 100, Phase = "Done", Watching = null,
             },
-            StepOutcome.Failed f => f.Operation with { State = OperationState.Failed, CompletedAt = now, Error = f.Error, Phase = "Failed" },
+            StepOutcome.Failed f => f.Operation with { State = OperationState.Failed, CompletedAt = now, Error = f.Error, Phase = "Failed", Watching = null },
             StepOutcome.Wait w when now - (w.Operation.StartedAt ?? now) > options.WaitCeiling => w.Operation with
             {
                 State = OperationState.Failed,
+                Watching = null,
                 CompletedAt = now,
                 Phase = "Failed",
                 Error = new OperationError(
@@ -228,6 +234,7 @@ public sealed partial class OperationRunner(
                     $"Still not finished after {Format.Duration(options.WaitCeiling)} (Backup:WaitCeiling). Last known: {w.Operation.Phase ?? "pending"}, {w.Operation.ProgressPercent ?? 0}%.",
                     "Check the resource in the EC2 console; it may still finish. Raise Backup:WaitCeiling for slow copies."),
             },
+            StepOutcome.Wait w => w.Operation with { Watching = w.Watch },
             _ => outcome.Operation,
         };
 
@@ -272,7 +279,7 @@ public sealed partial class OperationRunner(
         {
             // Throttling and transient faults never fail an operation: back off and look again.
             LogRetryable(logger, operation.Id, ex.Code);
-            return new StepOutcome.Wait(operation, options.PollInterval * 2);
+            return new StepOutcome.Wait(operation, options.PollInterval * 2, operation.Watching);
         }
         catch (Ec2Exception ex)
         {

@@ -6,8 +6,12 @@ namespace ChatBackup.Core.Running;
 /// <summary>What one step of an operation's work came to.</summary>
 public abstract record StepOutcome(Operation Operation)
 {
-    /// <summary>Not finished: check again after <see cref="Delay"/>.</summary>
-    public sealed record Wait(Operation Operation, TimeSpan Delay) : StepOutcome(Operation);
+    /// <summary>
+    /// Not finished. With <paramref name="Watch"/>, the poller watches that resource with every
+    /// other waiting operation's and queues the next step when it changes; without, the next step
+    /// runs after <paramref name="Delay"/>.
+    /// </summary>
+    public sealed record Wait(Operation Operation, TimeSpan Delay, Waiting.ResourceRef? Watch = null) : StepOutcome(Operation);
 
     /// <param name="Reply">A result only the requester needs (a listing), sent privately.</param>
     public sealed record Succeeded(Operation Operation, Cards.Card? Reply = null) : StepOutcome(Operation);
@@ -29,6 +33,11 @@ public abstract record RunResult
     public sealed record Finished : RunResult;
 
     public sealed record RunAgain(int Step, TimeSpan Delay) : RunResult;
+
+    /// <summary>Waiting on a resource: the poller queues the next step; nothing to schedule.</summary>
+    public sealed record Watched : RunResult;
+
+    public static readonly RunResult Watching = new Watched();
 
     public static readonly RunResult Done = new Finished();
 }

@@ -87,6 +87,17 @@ public sealed class ChatBackupApp : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>
+    /// Hangfire keeps the app's logger factory in a process-wide setting; once this app is gone that
+    /// factory is disposed, and the next Hangfire storage built in this process (another test's)
+    /// would log through it and fail. Production runs one app per process, so only tests reset it.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(null);
+    }
+
     /// <summary>Sends a signed <c>/backup</c> command as alice in #ops and returns the HTTP response.</summary>
     public Task<HttpResponseMessage> CommandAsync(string text, SlackCommandFields? fields = null)
     {

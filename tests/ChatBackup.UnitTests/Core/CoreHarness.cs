@@ -13,6 +13,7 @@ using ChatBackup.Core.Intents.Parsing;
 using ChatBackup.Core.Operations;
 using ChatBackup.Core.Options;
 using ChatBackup.Core.Running;
+using ChatBackup.Core.Waiting;
 using ChatBackup.Testing.Chat;
 using ChatBackup.Testing.Ec2;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,13 +29,15 @@ internal sealed class CoreHarness
     public CoreHarness(AccessOptions? access = null)
     {
         Store = new InMemoryOperationStore(Clock);
-        var restore = new RestoreSnapshotHandler(Ec2, Options, Clock);
+        Observer = new ResourceObserver(Ec2, Options, Clock);
+        Poller = new ResourcePoller(Store, Queue, Ec2, Observer, Options, Clock, NullLogger<ResourcePoller>.Instance);
+        var restore = new RestoreSnapshotHandler(Ec2, Observer, Options, Clock);
         var deleteAmi = new DeleteAmiHandler(Ec2, Clock);
         var deleteSnapshot = new DeleteSnapshotHandler(Ec2, Clock);
         Runner = new OperationRunner(
             Store,
             [
-                new CreateAmiHandler(Ec2, Options, Clock), new CreateSnapshotHandler(Ec2, Options, Clock), new CopyAmiHandler(Ec2, Options),
+                new CreateAmiHandler(Ec2, Observer, Options, Clock), new CreateSnapshotHandler(Ec2, Observer, Options, Clock), new CopyAmiHandler(Ec2, Observer, Options),
                 new ListAmisHandler(Ec2, Clock), new ListSnapshotsHandler(Ec2, Clock), restore, deleteAmi, deleteSnapshot,
             ],
             [restore, deleteAmi, deleteSnapshot],
@@ -74,6 +77,13 @@ internal sealed class CoreHarness
 
     public InMemoryOperationStore Store { get; }
 
+    public ResourceObserver Observer { get; }
+
+    public ResourcePoller Poller { get; }
+
+    /// <summary>Poll ticks run by <see cref="RunToEndAsync"/>, with what each did.</summary>
+    public List<TickResult> Ticks { get; } = [];
+
     public OperationRunner Runner { get; }
 
     public CommandService Commands { get; }
@@ -96,7 +106,10 @@ internal sealed class CoreHarness
     public Task<ChatBackup.Core.Cards.Card> SendAsync(string text, Requester? who = null, string? requestKey = null) =>
         Commands.HandleAsync(new ChatCommand(who ?? Alice, Channel, text, requestKey ?? Guid.NewGuid().ToString()), CancellationToken.None);
 
-    /// <summary>Runs an operation's steps as the job scheduler would, advancing the clock by each delay.</summary>
+    /// <summary>
+    /// Runs an operation's steps as the job scheduler and the poller would: a delayed step after
+    /// its delay, a watched one when a poll tick queues it, advancing the clock as time passes.
+    /// </summary>
     public async Task<int> RunToEndAsync(string operationId, int maxSteps = 50)
     {
         // Continue from wherever the operation is, as the next scheduled job would.
@@ -104,16 +117,39 @@ internal sealed class CoreHarness
         for (var i = 0; i < maxSteps; i++)
         {
             var result = await Runner.RunStepAsync(operationId, step, CancellationToken.None);
-            if (result is not RunResult.RunAgain again)
+            switch (result)
             {
-                return i + 1;
+                case RunResult.RunAgain again:
+                    Clock.Advance(again.Delay);
+                    step = again.Step;
+                    break;
+                case RunResult.Watched:
+                    step = await NextTickStepAsync(operationId);
+                    break;
+                default:
+                    return i + 1;
             }
-
-            Clock.Advance(again.Delay);
-            step = again.Step;
         }
 
         throw new InvalidOperationException($"{operationId} did not finish in {maxSteps} steps.");
+    }
+
+    /// <summary>Runs poll ticks until one queues a step of the operation, and returns that step.</summary>
+    public async Task<int> NextTickStepAsync(string operationId, int maxTicks = 100)
+    {
+        for (var tick = 0; tick < maxTicks; tick++)
+        {
+            Clock.Advance(Poller.NextDelay);
+            var queued = Queue.Steps.Count;
+            Ticks.Add(await Poller.TickAsync(CancellationToken.None));
+            var mine = Queue.Steps.Skip(queued).Where(s => s.Id == operationId).ToList();
+            if (mine.Count > 0)
+            {
+                return mine[^1].Step;
+            }
+        }
+
+        throw new InvalidOperationException($"No poll tick queued a step of {operationId} in {maxTicks} ticks.");
     }
 
     public sealed class RecordingQueue : IOperationQueue

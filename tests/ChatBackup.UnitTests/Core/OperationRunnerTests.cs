@@ -80,7 +80,7 @@ public sealed class OperationRunnerTests
     }
 
     [Fact]
-    public async Task SameStepRunTwice_CreatesOneImage_AndTheChainGoesOn()
+    public async Task SameStepRunTwice_CreatesOneImage_AndLeavesTheWaitToThePoller()
     {
         _h.Ec2.AddInstance(CoreHarness.Region, "web-01");
         var id = await AcceptAsync("ami web-01");
@@ -89,10 +89,10 @@ public sealed class OperationRunnerTests
         var retry = await _h.Runner.RunStepAsync(id, 0, CancellationToken.None);
 
         Assert.Equal(1, _h.Ec2.CallCount("CreateImage"));
-        Assert.Equal(new RunResult.RunAgain(1, _h.Options.PollInterval), first);
-
-        // A retry of a step that was saved reschedules the next one (its original scheduler may have died).
-        Assert.Equal(1, Assert.IsType<RunResult.RunAgain>(retry).Step);
+        Assert.Same(RunResult.Watching, first);
+        Assert.Same(RunResult.Watching, retry);
+        var op = (await _h.GetAsync(id))!;
+        Assert.Equal(ChatBackup.Core.Waiting.ResourceRef.Image(CoreHarness.Region, op.Resource(ResourceKeys.ImageId)!), op.Watching);
         Assert.Single(_h.Chat.OfKind("post"));
     }
 
@@ -128,18 +128,22 @@ public sealed class OperationRunnerTests
     }
 
     [Fact]
-    public async Task Throttling_SlowsDown_ButDoesNotFailTheOperation()
+    public async Task Throttling_SlowsThePollerDown_ButDoesNotFailTheOperation()
     {
         _h.Ec2.AddInstance(CoreHarness.Region, "web-01");
         var id = await AcceptAsync("ami web-01");
         await _h.Runner.RunStepAsync(id, 0, CancellationToken.None);
         _h.Ec2.FailNext("DescribeImages", "RequestLimitExceeded", "Request limit exceeded.", Ec2FaultKind.Throttled);
 
-        var throttled = await _h.Runner.RunStepAsync(id, 1, CancellationToken.None);
+        _h.Clock.Advance(_h.Poller.NextDelay);
+        var throttled = await _h.Poller.TickAsync(CancellationToken.None);
 
-        Assert.Equal(_h.Options.PollInterval * 2, Assert.IsType<RunResult.RunAgain>(throttled).Delay);
+        Assert.Equal(0, throttled.StepsQueued);
+        Assert.Equal(_h.Options.PollInterval * 2, _h.Poller.NextDelay);
+        Assert.Equal(OperationState.Running, (await _h.GetAsync(id))!.State);
         await _h.RunToEndAsync(id);
-        Assert.Equal(OperationState.Succeeded, (await _h.Store.GetAsync(id, CancellationToken.None))!.State);
+        Assert.Equal(OperationState.Succeeded, (await _h.GetAsync(id))!.State);
+        Assert.Equal(_h.Options.PollInterval, _h.Poller.NextDelay);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using ChatBackup.Core.Ec2;
 using ChatBackup.Core.Operations;
 using ChatBackup.Core.Options;
 using ChatBackup.Core.Running;
+using ChatBackup.Core.Waiting;
 
 namespace ChatBackup.Core.Intents.CopyAmi;
 
@@ -12,7 +13,7 @@ namespace ChatBackup.Core.Intents.CopyAmi;
 /// a ClientToken derived from the operation id, and the copy is first looked for by its operation tag,
 /// so a retried step never copies twice.
 /// </summary>
-public sealed class ImageCopier(IEc2Gateway ec2, BackupOptions options)
+public sealed class ImageCopier(IEc2Gateway ec2, ResourceObserver observer, BackupOptions options)
 {
     public async Task<StepOutcome> StepAsync(Operation operation, string destination, CancellationToken cancellationToken)
     {
@@ -51,13 +52,15 @@ public sealed class ImageCopier(IEc2Gateway ec2, BackupOptions options)
                     Phase = $"Copying {sourceId} to {destination} as {copyId}",
                     ProgressPercent = 0,
                 },
-                options.PollInterval);
+                options.PollInterval,
+                ResourceRef.Image(destination, copyId));
         }
 
-        var copies = await ec2.DescribeImagesAsync(destination, new ImageQuery(ImageIds: [copyId]), cancellationToken);
+        var watch = ResourceRef.Image(destination, copyId);
+        var copies = await observer.ImagesAsync(destination, [copyId], cancellationToken);
         if (copies.Count == 0)
         {
-            return new StepOutcome.Wait(operation with { Phase = $"Waiting for {copyId} to appear in {destination}" }, options.PollInterval);
+            return new StepOutcome.Wait(operation with { Phase = $"Waiting for {copyId} to appear in {destination}" }, options.PollInterval, watch);
         }
 
         var copy = copies[0];
@@ -69,13 +72,14 @@ public sealed class ImageCopier(IEc2Gateway ec2, BackupOptions options)
                 var percent = 0;
                 if (copy.SnapshotIds.Count > 0)
                 {
-                    var snapshots = await ec2.DescribeSnapshotsAsync(destination, new SnapshotQuery(SnapshotIds: copy.SnapshotIds), cancellationToken);
+                    var snapshots = await observer.SnapshotsAsync(destination, copy.SnapshotIds, cancellationToken);
                     percent = snapshots.Count == 0 ? 0 : (int)snapshots.Average(s => s.State == SnapshotState.Completed ? 100 : s.ProgressPercent ?? 0);
                 }
 
                 return new StepOutcome.Wait(
                     operation with { Phase = $"Copying {sourceId} to {destination} as {copyId}", ProgressPercent = percent },
-                    options.PollInterval);
+                    options.PollInterval,
+                    watch);
             default:
                 return new StepOutcome.Failed(operation, new OperationError(
                     copy.StateReason?.Code ?? $"Copy{copy.State}",
@@ -86,9 +90,9 @@ public sealed class ImageCopier(IEc2Gateway ec2, BackupOptions options)
 }
 
 /// <summary><c>copy &lt;ami-id&gt; --to &lt;region&gt;</c>: no approval needed; the channel is told when the copy is available.</summary>
-public sealed class CopyAmiHandler(IEc2Gateway ec2, BackupOptions options) : IOperationHandler
+public sealed class CopyAmiHandler(IEc2Gateway ec2, ResourceObserver observer, BackupOptions options) : IOperationHandler
 {
-    private readonly ImageCopier _copier = new(ec2, options);
+    private readonly ImageCopier _copier = new(ec2, observer, options);
 
     public OperationKind Kind => OperationKind.CopyAmi;
 

@@ -4,15 +4,16 @@ using ChatBackup.Core.Ec2;
 using ChatBackup.Core.Operations;
 using ChatBackup.Core.Options;
 using ChatBackup.Core.Running;
+using ChatBackup.Core.Waiting;
 
 namespace ChatBackup.Core.Intents.CreateAmi;
 
 /// <summary>CreateImage once (found again by its operation tag on a retry), then watch it until available.</summary>
-public sealed class CreateAmiHandler(IEc2Gateway ec2, BackupOptions options, TimeProvider clock) : IOperationHandler
+public sealed class CreateAmiHandler(IEc2Gateway ec2, ResourceObserver observer, BackupOptions options, TimeProvider clock) : IOperationHandler
 {
     public OperationKind Kind => OperationKind.CreateAmi;
 
-    private readonly ImageCopier copier = new(ec2, options);
+    private readonly ImageCopier copier = new(ec2, observer, options);
 
     public async Task<StepOutcome> StepAsync(Operation operation, CancellationToken cancellationToken)
     {
@@ -66,15 +67,17 @@ public sealed class CreateAmiHandler(IEc2Gateway ec2, BackupOptions options, Tim
                 Phase = $"Creating image {imageId}",
                 ProgressPercent = 0,
             },
-            options.PollInterval);
+            options.PollInterval,
+            ResourceRef.Image(operation.Region, imageId));
 
     private async Task<StepOutcome> WatchAsync(Operation operation, string imageId, CancellationToken cancellationToken)
     {
-        var images = await ec2.DescribeImagesAsync(operation.Region, new ImageQuery(ImageIds: [imageId]), cancellationToken);
+        var watch = ResourceRef.Image(operation.Region, imageId);
+        var images = await observer.ImagesAsync(operation.Region, [imageId], cancellationToken);
         if (images.Count == 0)
         {
             // EC2 is eventually consistent: a new image may not be described yet.
-            return new StepOutcome.Wait(operation with { Phase = $"Waiting for {imageId} to appear" }, options.PollInterval);
+            return new StepOutcome.Wait(operation with { Phase = $"Waiting for {imageId} to appear" }, options.PollInterval, watch);
         }
 
         var image = images[0];
@@ -90,7 +93,8 @@ public sealed class CreateAmiHandler(IEc2Gateway ec2, BackupOptions options, Tim
                 {
                     Phase = snapshots == 0 ? $"Waiting for {imageId}" : $"Waiting for {imageId}: {snapshots} snapshot(s) in progress",
                 },
-                options.PollInterval),
+                options.PollInterval,
+                watch),
             _ => new StepOutcome.Failed(operation, new OperationError(
                 image.StateReason?.Code ?? $"Image{image.State}",
                 image.StateReason?.Message ?? $"EC2 reports the image as {image.State.ToString().ToLowerInvariant()}.",
@@ -117,7 +121,7 @@ public sealed class CreateAmiHandler(IEc2Gateway ec2, BackupOptions options, Tim
             operation = operation.WithResource(ResourceKeys.SnapshotIds, joined);
         }
 
-        var snapshots = await ec2.DescribeSnapshotsAsync(operation.Region, new SnapshotQuery(SnapshotIds: image.SnapshotIds), cancellationToken);
+        var snapshots = await observer.SnapshotsAsync(operation.Region, image.SnapshotIds, cancellationToken);
         var percent = image.State == ImageState.Available || snapshots.Count == 0
             ? (image.State == ImageState.Available ? 100 : 0)
             : (int)snapshots.Average(s => s.State == SnapshotState.Completed ? 100 : s.ProgressPercent ?? 0);

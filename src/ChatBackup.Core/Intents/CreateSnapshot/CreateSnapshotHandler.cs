@@ -3,11 +3,12 @@ using ChatBackup.Core.Ec2;
 using ChatBackup.Core.Operations;
 using ChatBackup.Core.Options;
 using ChatBackup.Core.Running;
+using ChatBackup.Core.Waiting;
 
 namespace ChatBackup.Core.Intents.CreateSnapshot;
 
 /// <summary>CreateSnapshot once (found again by its operation tag on a retry), then watch it until completed.</summary>
-public sealed class CreateSnapshotHandler(IEc2Gateway ec2, BackupOptions options, TimeProvider clock) : IOperationHandler
+public sealed class CreateSnapshotHandler(IEc2Gateway ec2, ResourceObserver observer, BackupOptions options, TimeProvider clock) : IOperationHandler
 {
     public OperationKind Kind => OperationKind.CreateSnapshot;
 
@@ -32,13 +33,15 @@ public sealed class CreateSnapshotHandler(IEc2Gateway ec2, BackupOptions options
                     Phase = $"Creating snapshot {snapshotId}",
                     ProgressPercent = 0,
                 },
-                options.PollInterval);
+                options.PollInterval,
+                ResourceRef.Snapshot(operation.Region, snapshotId));
         }
 
-        var snapshots = await ec2.DescribeSnapshotsAsync(operation.Region, new SnapshotQuery(SnapshotIds: [snapshotId]), cancellationToken);
+        var watch = ResourceRef.Snapshot(operation.Region, snapshotId);
+        var snapshots = await observer.SnapshotsAsync(operation.Region, [snapshotId], cancellationToken);
         if (snapshots.Count == 0)
         {
-            return new StepOutcome.Wait(operation with { Phase = $"Waiting for {snapshotId} to appear" }, options.PollInterval);
+            return new StepOutcome.Wait(operation with { Phase = $"Waiting for {snapshotId} to appear" }, options.PollInterval, watch);
         }
 
         var snapshot = snapshots[0];
@@ -48,7 +51,8 @@ public sealed class CreateSnapshotHandler(IEc2Gateway ec2, BackupOptions options
             SnapshotState.Completed => new StepOutcome.Succeeded(operation),
             SnapshotState.Pending or SnapshotState.Recovering or SnapshotState.Unknown => new StepOutcome.Wait(
                 operation with { ProgressPercent = snapshot.ProgressPercent ?? operation.ProgressPercent ?? 0, Phase = $"Waiting for {snapshotId}" },
-                options.PollInterval),
+                options.PollInterval,
+                watch),
             _ => new StepOutcome.Failed(operation, new OperationError(
                 "SnapshotError",
                 snapshot.StateMessage ?? $"EC2 reports the snapshot as {snapshot.State.ToString().ToLowerInvariant()}.",

@@ -5,6 +5,7 @@ using ChatBackup.Core.Ec2;
 using ChatBackup.Core.Operations;
 using ChatBackup.Core.Options;
 using ChatBackup.Core.Running;
+using ChatBackup.Core.Waiting;
 
 namespace ChatBackup.Core.Intents.RestoreSnapshot;
 
@@ -12,7 +13,7 @@ namespace ChatBackup.Core.Intents.RestoreSnapshot;
 /// Restore: pre-checks before approval; once approved, CreateVolume in the instance's AZ → wait
 /// for <c>available</c> → AttachVolume → wait for <c>attached</c>.
 /// </summary>
-public sealed class RestoreSnapshotHandler(IEc2Gateway ec2, BackupOptions options, TimeProvider clock) : IOperationHandler, IApprovalCheck
+public sealed class RestoreSnapshotHandler(IEc2Gateway ec2, ResourceObserver observer, BackupOptions options, TimeProvider clock) : IOperationHandler, IApprovalCheck
 {
     private const string DefaultVolumeType = "gp3";
 
@@ -128,13 +129,15 @@ public sealed class RestoreSnapshotHandler(IEc2Gateway ec2, BackupOptions option
                     cancellationToken);
             return new StepOutcome.Wait(
                 operation.WithResource(ResourceKeys.VolumeId, volumeId) with { Phase = $"Creating volume {volumeId}", ProgressPercent = 10 },
-                options.PollInterval);
+                options.PollInterval,
+                ResourceRef.Volume(operation.Region, volumeId));
         }
 
-        var volumes = await ec2.DescribeVolumesAsync(operation.Region, [volumeId], cancellationToken);
+        var watch = ResourceRef.Volume(operation.Region, volumeId);
+        var volumes = await observer.VolumesAsync(operation.Region, [volumeId], cancellationToken);
         if (volumes.Count == 0)
         {
-            return new StepOutcome.Wait(operation with { Phase = $"Waiting for {volumeId} to appear" }, options.PollInterval);
+            return new StepOutcome.Wait(operation with { Phase = $"Waiting for {volumeId} to appear" }, options.PollInterval, watch);
         }
 
         var volume = volumes[0];
@@ -146,13 +149,13 @@ public sealed class RestoreSnapshotHandler(IEc2Gateway ec2, BackupOptions option
 
         if (attachment is not null || operation.Resource(ResourceKeys.AttachRequested) is not null && volume.State == "in-use")
         {
-            return new StepOutcome.Wait(operation with { Phase = $"Attaching {volumeId} to {instanceId} as {device}", ProgressPercent = 75 }, options.PollInterval);
+            return new StepOutcome.Wait(operation with { Phase = $"Attaching {volumeId} to {instanceId} as {device}", ProgressPercent = 75 }, options.PollInterval, watch);
         }
 
         switch (volume.State)
         {
             case "creating":
-                return new StepOutcome.Wait(operation with { Phase = $"Waiting for {volumeId} to be available", ProgressPercent = 25 }, options.PollInterval);
+                return new StepOutcome.Wait(operation with { Phase = $"Waiting for {volumeId} to be available", ProgressPercent = 25 }, options.PollInterval, watch);
             case "available":
                 try
                 {
@@ -168,7 +171,8 @@ public sealed class RestoreSnapshotHandler(IEc2Gateway ec2, BackupOptions option
 
                 return new StepOutcome.Wait(
                     operation.WithResource(ResourceKeys.AttachRequested, "true") with { Phase = $"Attaching {volumeId} to {instanceId} as {device}", ProgressPercent = 60 },
-                    options.PollInterval);
+                    options.PollInterval,
+                    watch);
             default:
                 return new StepOutcome.Failed(operation, new OperationError(
                     "VolumeState",

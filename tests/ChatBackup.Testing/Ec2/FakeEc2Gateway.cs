@@ -499,7 +499,14 @@ public sealed class FakeEc2Gateway : IEc2Gateway
 
         public ImageState State => PendingPollsLeft > 0 ? ImageState.Pending : finalState;
 
-        public void Tick() => PendingPollsLeft = Math.Max(0, PendingPollsLeft - 1);
+        /// <summary>When a describe first reported the image finished (for notification-lag measurements).</summary>
+        public DateTimeOffset? AvailableAt { get; private set; } = pendingPolls <= 0 ? DateTimeOffset.UtcNow : null;
+
+        public void Tick()
+        {
+            PendingPollsLeft = Math.Max(0, PendingPollsLeft - 1);
+            AvailableAt ??= PendingPollsLeft == 0 ? DateTimeOffset.UtcNow : null;
+        }
 
         public Ec2Image ToModel() => new(
             Id, Name, State, DateTimeOffset.UtcNow, State == finalState && finalState != ImageState.Available ? finalReason : null,

@@ -49,16 +49,17 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
-# start NAME LOG COMMAND...: runs a server in the background and waits for its "ready" line.
+# start VAR NAME LOG COMMAND...: runs a server in the background, waits for its "ready" line and
+# puts its pid in VAR (not echoed: a command substitution would lose it from the cleanup list).
 start() {
-  local name=$1 log=$2
-  shift 2
+  local var=$1 name=$2 log=$3
+  shift 3
   "$@" >"$log" 2>&1 &
   local pid=$!
   pids+=("$pid")
   for _ in $(seq 1 200); do
     if grep -q '^ready' "$log"; then
-      echo "$pid"
+      printf -v "$var" '%s' "$pid"
       return
     fi
     if ! kill -0 "$pid" 2>/dev/null; then break; fi
@@ -70,11 +71,12 @@ start() {
 }
 
 stub_port=$(free_port) cb_port=$(free_port) bolt_port=$(free_port) bb_port=$(free_port)
-stub_pid=$(start stub "$raw/stub.log" "${bench[@]}" stub --port "$stub_port")
+start stub_pid stub "$raw/stub.log" "${bench[@]}" stub --port "$stub_port"
 stub="http://127.0.0.1:$stub_port"
-cb_pid=$(start chatbackup "$raw/chatbackup.log" "${bench[@]}" serve --port "$cb_port" --slack-api "$stub/api/" --secret "$secret")
-bolt_pid=$(start bolt "$raw/bolt.log" env SLACK_SIGNING_SECRET="$secret" node bolt/app.js "$bolt_port")
-bb_pid=$(start botbuilder "$raw/botbuilder.log" node botbuilder/bot.js "$bb_port")
+start cb_pid chatbackup "$raw/chatbackup.log" "${bench[@]}" serve --port "$cb_port" --slack-api "$stub/api/" --secret "$secret"
+# env execs node, so the pid is node's own and its CPU is what the load generator reads from /proc.
+start bolt_pid bolt "$raw/bolt.log" env SLACK_SIGNING_SECRET="$secret" node bolt/app.js "$bolt_port"
+start bb_pid botbuilder "$raw/botbuilder.log" node botbuilder/bot.js "$bb_port"
 
 load() { # load SCENARIO TARGET URL PID
   say "load: $1 against $2 (${connections} connections, ${seconds} s)"

@@ -26,7 +26,7 @@ internal static class FanoutCommand
         var count = args.Int("ops", 1000);
         var pendingPolls = args.Int("pending-polls", 5);
         var pollInterval = args.Time("poll-interval", TimeSpan.FromSeconds(1));
-        var timeout = args.Time("timeout", TimeSpan.FromMinutes(3));
+        var timeout = args.Time("timeout", TimeSpan.FromMinutes(2));
         var timer = new JobTimer();
         GlobalJobFilters.Filters.Add(timer);
 
@@ -74,6 +74,13 @@ internal static class FanoutCommand
         }
 
         var wall = clock.Elapsed;
+        var states = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            var state = (await store.GetAsync(id, CancellationToken.None))?.State.ToString() ?? "missing";
+            states[state] = states.GetValueOrDefault(state) + 1;
+        }
+
         var images = app.Ec2.Images.ToDictionary(i => i.Id, StringComparer.Ordinal);
         var lags = notifiedAt
             .Where(n => images.TryGetValue(imageOf[n.Key], out var image) && image.AvailableAt is not null)
@@ -87,6 +94,7 @@ internal static class FanoutCommand
         var result = new FanoutResult(count, pendingPolls, pollInterval.TotalSeconds)
         {
             Notified = notifiedAt.Count,
+            States = states,
             Failed = failed.Count,
             SubmitSeconds = submitted.TotalSeconds,
             WallSeconds = wall.TotalSeconds,
@@ -156,6 +164,9 @@ internal sealed record FanoutResult(int Operations, int PendingPolls, double Pol
     public int Notified { get; init; }
 
     public int Failed { get; init; }
+
+    /// <summary>Where the operations ended, to tell a slow run from a stuck one.</summary>
+    public Dictionary<string, int> States { get; init; } = [];
 
     public double SubmitSeconds { get; init; }
 

@@ -21,7 +21,8 @@ internal static class StubServer
         var calls = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         long next = 0;
         app.MapGet("/stats", () => Results.Json(calls.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary()));
-        app.MapFallback(async context =>
+        // Not MapFallback: its pattern skips paths that look like files, and Slack's methods have dots.
+        app.Map("/{**path}", async context =>
         {
             // Drain the body: a peer that does not read it is not what the bots talk to.
             await context.Request.Body.CopyToAsync(Stream.Null);

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace ChatBackup.Bench;
 
-/// <summary>Runs ChatBackup for the load generator until stdin closes or the process is stopped.</summary>
+/// <summary>Runs ChatBackup for the load generator until SIGTERM, then prints the EC2 calls the load caused.</summary>
 internal static class ServeCommand
 {
     public static async Task<int> RunAsync(Args args)

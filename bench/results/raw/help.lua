@@ -1,5 +1,0 @@
-wrk.method = "POST"
-wrk.body = "token=deprecated&team_id=T0123TEAM&team_domain=example&channel_id=C0123OPS&channel_name=ops&user_id=U0123ALICE&user_name=alice&command=%2Fbackup&text=help&api_app_id=A0123&trigger_id=1.2.wrk"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["X-Slack-Request-Timestamp"] = "1795713875"
-wrk.headers["X-Slack-Signature"] = "v0=0685620822daf690e88e2c89fc1ee3314262a75c83338cb2b6d7fa03e63ab566"

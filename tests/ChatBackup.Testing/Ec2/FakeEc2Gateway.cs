@@ -15,6 +15,12 @@ public sealed class FakeEc2Gateway : IEc2Gateway
     private readonly List<FakeVolume> _volumes = [];
     private readonly List<FakeImage> _images = [];
     private readonly List<FakeSnapshot> _snapshots = [];
+
+    // Indexes beside the lists (which keep creation order for listings), so describing a few ids
+    // stays cheap with thousands of images: the fan-out bench measures the bot, not the fake.
+    private readonly Dictionary<string, FakeImage> _imageById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakeSnapshot> _snapshotById = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Region, string Name)> _imageNames = [];
     private readonly ConcurrentDictionary<string, int> _calls = new();
     private readonly ConcurrentQueue<(string Action, Ec2Exception Error)> _failures = new();
     private readonly ConcurrentDictionary<string, bool> _denied = new();
@@ -147,7 +153,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         {
             var instance = _instances.FirstOrDefault(i => i.Region == region && i.Id == request.InstanceId)
                 ?? throw new Ec2Exception("InvalidInstanceID.NotFound", $"The instance ID '{request.InstanceId}' does not exist", Ec2FaultKind.NotFound);
-            if (_images.Any(i => i.Region == region && i.Name == request.Name))
+            if (_imageNames.Contains((region, request.Name)))
             {
                 throw new Ec2Exception("InvalidAMIName.Duplicate", $"AMI name {request.Name} is already in use by AMI", Ec2FaultKind.Permanent);
             }
@@ -157,12 +163,12 @@ public sealed class FakeEc2Gateway : IEc2Gateway
             {
                 var volume = _volumes.First(v => v.Id == volumeId);
                 var snapshot = new FakeSnapshot(NewId("snap-"), region, volumeId, volume.SizeGiB, $"Created by CreateImage({instance.Id})", PendingPolls, new Dictionary<string, string>());
-                _snapshots.Add(snapshot);
+                AddSnapshotRecord(snapshot);
                 snapshotIds.Add(snapshot.Id);
             }
 
             var image = new FakeImage(NewId("ami-"), region, request.Name, request.InstanceId, request.NoReboot, PendingPolls, FinalImageState, FinalStateReason, new Dictionary<string, string>(request.Tags), snapshotIds);
-            _images.Add(image);
+            AddImageRecord(image);
             return Task.FromResult(image.Id);
         }
     }
@@ -172,7 +178,10 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         Enter("DescribeImages");
         lock (_gate)
         {
-            var matches = _images
+            var candidates = query.ImageIds is { } imageIds
+                ? imageIds.Distinct(StringComparer.Ordinal).Select(id => _imageById.GetValueOrDefault(id)).OfType<FakeImage>()
+                : _images;
+            var matches = candidates
                 .Where(i => i.Region == region && !i.Deregistered)
                 .Where(i => query.ImageIds is null || query.ImageIds.Contains(i.Id))
                 .Where(i => query.Tags is null || query.Tags.All(t => i.Tags.GetValueOrDefault(t.Key) == t.Value))
@@ -182,7 +191,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
             foreach (var image in matches.Where(i => query.ImageIds is not null))
             {
                 image.Tick();
-                foreach (var snapshot in _snapshots.Where(s => image.SnapshotIds.Contains(s.Id)))
+                foreach (var snapshot in image.SnapshotIds.Select(id => _snapshotById.GetValueOrDefault(id)).OfType<FakeSnapshot>())
                 {
                     snapshot.Follow(image);
                 }
@@ -201,7 +210,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
             var volume = _volumes.FirstOrDefault(v => v.Region == region && v.Id == request.VolumeId)
                 ?? throw new Ec2Exception("InvalidVolume.NotFound", $"The volume '{request.VolumeId}' does not exist.", Ec2FaultKind.NotFound);
             var snapshot = new FakeSnapshot(NewId("snap-"), region, volume.Id, volume.SizeGiB, request.Description, PendingPolls, new Dictionary<string, string>(request.Tags));
-            _snapshots.Add(snapshot);
+            AddSnapshotRecord(snapshot);
             return Task.FromResult(snapshot.Id);
         }
     }
@@ -211,7 +220,10 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         Enter("DescribeSnapshots");
         lock (_gate)
         {
-            var matches = _snapshots
+            var candidates = query.SnapshotIds is { } snapshotIds
+                ? snapshotIds.Distinct(StringComparer.Ordinal).Select(id => _snapshotById.GetValueOrDefault(id)).OfType<FakeSnapshot>()
+                : _snapshots;
+            var matches = candidates
                 .Where(s => s.Region == region)
                 .Where(s => query.SnapshotIds is null || query.SnapshotIds.Contains(s.Id))
                 .Where(s => query.VolumeId is null || s.VolumeId == query.VolumeId)
@@ -243,7 +255,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
             foreach (var snapshot in _snapshots.Where(s => source.SnapshotIds.Contains(s.Id)).ToList())
             {
                 var copy = new FakeSnapshot(NewId("snap-"), destinationRegion, snapshot.VolumeId, snapshot.SizeGiB, $"Copied for DestinationAmi from {snapshot.Id}", PendingPolls, []);
-                _snapshots.Add(copy);
+                AddSnapshotRecord(copy);
                 snapshotIds.Add(copy.Id);
             }
 
@@ -253,7 +265,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
                 Encrypted = request.Encrypted,
                 KmsKeyId = request.KmsKeyId,
             };
-            _images.Add(image);
+            AddImageRecord(image);
             return Task.FromResult(image.Id);
         }
     }
@@ -339,6 +351,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
                 foreach (var id in image.SnapshotIds)
                 {
                     _snapshots.RemoveAll(s => s.Id == id);
+                    _snapshotById.Remove(id);
                     deletions.Add(new SnapshotDeletion(id, true, null));
                 }
             }
@@ -363,6 +376,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
             }
 
             _snapshots.Remove(snapshot);
+            _snapshotById.Remove(snapshot.Id);
             return Task.CompletedTask;
         }
     }
@@ -379,7 +393,7 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         lock (_gate)
         {
             var snapshot = new FakeSnapshot(NewId("snap-"), region, volumeId, sizeGiB, description, 0, []) { Encrypted = encrypted };
-            _snapshots.Add(snapshot);
+            AddSnapshotRecord(snapshot);
             return snapshot.Id;
         }
     }
@@ -418,8 +432,8 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         {
             foreach (var id in resourceIds)
             {
-                IDictionary<string, string>? target = _images.FirstOrDefault(i => i.Id == id)?.Tags
-                    ?? _snapshots.FirstOrDefault(s => s.Id == id)?.Tags
+                IDictionary<string, string>? target = _imageById.GetValueOrDefault(id)?.Tags
+                    ?? _snapshotById.GetValueOrDefault(id)?.Tags
                     ?? _volumes.FirstOrDefault(v => v.Id == id)?.Tags
                     ?? throw new Ec2Exception("InvalidID", $"The ID '{id}' is not valid", Ec2FaultKind.Permanent);
                 foreach (var (key, value) in tags)
@@ -439,6 +453,19 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         {
             throw next.Error;
         }
+    }
+
+    private void AddImageRecord(FakeImage image)
+    {
+        _images.Add(image);
+        _imageById[image.Id] = image;
+        _imageNames.Add((image.Region, image.Name));
+    }
+
+    private void AddSnapshotRecord(FakeSnapshot snapshot)
+    {
+        _snapshots.Add(snapshot);
+        _snapshotById[snapshot.Id] = snapshot;
     }
 
     private string NewId(string prefix) => prefix + Interlocked.Increment(ref _nextId).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
@@ -499,7 +526,14 @@ public sealed class FakeEc2Gateway : IEc2Gateway
 
         public ImageState State => PendingPollsLeft > 0 ? ImageState.Pending : finalState;
 
-        public void Tick() => PendingPollsLeft = Math.Max(0, PendingPollsLeft - 1);
+        /// <summary>When a describe first reported the image finished (for notification-lag measurements).</summary>
+        public DateTimeOffset? AvailableAt { get; private set; } = pendingPolls <= 0 ? DateTimeOffset.UtcNow : null;
+
+        public void Tick()
+        {
+            PendingPollsLeft = Math.Max(0, PendingPollsLeft - 1);
+            AvailableAt ??= PendingPollsLeft == 0 ? DateTimeOffset.UtcNow : null;
+        }
 
         public Ec2Image ToModel() => new(
             Id, Name, State, DateTimeOffset.UtcNow, State == finalState && finalState != ImageState.Available ? finalReason : null,

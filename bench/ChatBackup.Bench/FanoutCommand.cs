@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ChatBackup.Core.Commands;
+using ChatBackup.Core.Operations;
+using Hangfire;
+using Hangfire.Server;
+
+namespace ChatBackup.Bench;
+
+/// <summary>
+/// Starts N AMI operations at once through the real command path (parse, look up, record, enqueue),
+/// against the EC2 fake whose images stay pending for a set number of polls, and waits until every
+/// operation has sent its "AMI available" notification. Runs in its own process, so its peak RSS is
+/// the app's with N operations in flight.
+/// </summary>
+internal static class FanoutCommand
+{
+    private static readonly TimeSpan Sample = TimeSpan.FromMilliseconds(50);
+
+    public static async Task<int> RunAsync(Args args)
+    {
+        var count = args.Int("ops", 1000);
+        var pendingPolls = args.Int("pending-polls", 5);
+        var pollInterval = args.Time("poll-interval", TimeSpan.FromSeconds(1));
+        var timeout = args.Time("timeout", TimeSpan.FromMinutes(2));
+        var timer = new JobTimer();
+        GlobalJobFilters.Filters.Add(timer);
+
+        var settings = BenchApp.Settings(args.Get("slack-api"), "fanout-secret-not-used-by-requests", new Dictionary<string, string?>
+        {
+            ["Backup:PollInterval"] = pollInterval.ToString("c", CultureInfo.InvariantCulture),
+        });
+        await using var app = new BenchApp(FreePort(), settings, pendingPolls);
+        app.StartServer();
+        var commands = app.Services.GetRequiredService<ICommandService>();
+        var store = app.Services.GetRequiredService<IOperationStore>();
+        var baselineRss = ProcStatus("VmRSS");
+
+        var clock = Stopwatch.StartNew();
+        var requester = new Requester("slack", "U0123ALICE", "alice");
+        var conversation = new ConversationRef("slack", "C0123OPS");
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+            await commands.HandleAsync(new ChatCommand(requester, conversation, $"ami web-01 --no-reboot --name fan-{i}", $"T0123TEAM:fan-{i}"), ct));
+        var submitted = clock.Elapsed;
+        var ids = (await store.ListRecentAsync("slack", "C0123OPS", count + 1, CancellationToken.None)).Select(o => o.Id).ToList();
+
+        // Sampling the store every 50 ms: the notification times below are exact to that.
+        var notifiedAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var imageOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var failed = new List<string>();
+        long peakRss = 0;
+        while (notifiedAt.Count + failed.Count < ids.Count && clock.Elapsed < timeout)
+        {
+            foreach (var id in ids.Where(id => !notifiedAt.ContainsKey(id) && !failed.Contains(id)))
+            {
+                var operation = await store.GetAsync(id, CancellationToken.None);
+                if (operation is { NotificationSent: true })
+                {
+                    notifiedAt[id] = DateTimeOffset.UtcNow;
+                    imageOf[id] = operation.Resource(ResourceKeys.ImageId) ?? "";
+                }
+                else if (operation is { State: OperationState.Failed or OperationState.Cancelled or OperationState.Rejected or OperationState.Expired })
+                {
+                    failed.Add(id);
+                }
+            }
+
+            peakRss = Math.Max(peakRss, ProcStatus("VmRSS"));
+            await Task.Delay(Sample);
+        }
+
+        var wall = clock.Elapsed;
+        var states = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            var state = (await store.GetAsync(id, CancellationToken.None))?.State.ToString() ?? "missing";
+            states[state] = states.GetValueOrDefault(state) + 1;
+        }
+
+        var images = app.Ec2.Images.ToDictionary(i => i.Id, StringComparer.Ordinal);
+        var lags = notifiedAt
+            .Where(n => images.TryGetValue(imageOf[n.Key], out var image) && image.AvailableAt is not null)
+            .Select(n => (n.Value - images[imageOf[n.Key]].AvailableAt!.Value).TotalMilliseconds)
+            .Order()
+            .ToArray();
+        var calls = app.Ec2.Calls.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        var describes = calls.Where(c => c.Key.StartsWith("Describe", StringComparison.Ordinal) && c.Key != "DescribeInstances").Sum(c => c.Value);
+        var ticks = Math.Max(1, wall / pollInterval);
+
+        var result = new FanoutResult(count, pendingPolls, pollInterval.TotalSeconds)
+        {
+            Notified = notifiedAt.Count,
+            States = states,
+            Failed = failed.Count,
+            SubmitSeconds = submitted.TotalSeconds,
+            WallSeconds = wall.TotalSeconds,
+            Ec2Calls = calls,
+            Ec2CallsPerOperation = calls.Values.Sum() / (double)count,
+            DescribesPerOperation = describes / (double)count,
+            DescribesPerTick = describes / ticks,
+            Ticks = ticks,
+            PeakRssMb = ProcStatus("VmHWM") / 1024.0,
+            PeakRssSampledMb = peakRss / 1024.0,
+            BaselineRssMb = baselineRss / 1024.0,
+            HangfireJobs = timer.Jobs,
+            HangfireWorkerSeconds = timer.Elapsed.TotalSeconds,
+            LagP50Ms = lags.Length == 0 ? null : lags[lags.Length / 2],
+            LagMaxMs = lags.Length == 0 ? null : lags[^1],
+        };
+        var json = JsonSerializer.Serialize(result, Json.Options);
+        Console.WriteLine(json);
+        if (args.Get("out", "") is { Length: > 0 } path)
+        {
+            await File.WriteAllTextAsync(path, json);
+        }
+
+        return notifiedAt.Count == count ? 0 : 1;
+    }
+
+    /// <summary>A line of /proc/self/status in kB: VmRSS now, VmHWM the peak so far.</summary>
+    private static long ProcStatus(string key)
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Adds up the time Hangfire workers spend inside jobs: the cost the poller design decides.</summary>
+    private sealed class JobTimer : IServerFilter
+    {
+        private const string StartedKey = "bench:started";
+        private long _ticks;
+        private long _jobs;
+
+        public long Jobs => Interlocked.Read(ref _jobs);
+
+        public TimeSpan Elapsed => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _ticks));
+
+        public void OnPerforming(PerformingContext context) => context.Items[StartedKey] = Stopwatch.GetTimestamp();
+
+        public void OnPerformed(PerformedContext context)
+        {
+            if (context.Items.TryGetValue(StartedKey, out var started))
+            {
+                Interlocked.Add(ref _ticks, Stopwatch.GetTimestamp() - (long)started);
+                Interlocked.Increment(ref _jobs);
+            }
+        }
+    }
+}
+
+internal sealed record FanoutResult(int Operations, int PendingPolls, double PollIntervalSeconds)
+{
+    public int Notified { get; init; }
+
+    public int Failed { get; init; }
+
+    /// <summary>Where the operations ended, to tell a slow run from a stuck one.</summary>
+    public Dictionary<string, int> States { get; init; } = [];
+
+    public double SubmitSeconds { get; init; }
+
+    public double WallSeconds { get; init; }
+
+    public Dictionary<string, int> Ec2Calls { get; init; } = [];
+
+    public double Ec2CallsPerOperation { get; init; }
+
+    public double DescribesPerOperation { get; init; }
+
+    public double DescribesPerTick { get; init; }
+
+    public double Ticks { get; init; }
+
+    public double PeakRssMb { get; init; }
+
+    public double PeakRssSampledMb { get; init; }
+
+    public double BaselineRssMb { get; init; }
+
+    public long HangfireJobs { get; init; }
+
+    public double HangfireWorkerSeconds { get; init; }
+
+    public double? LagP50Ms { get; init; }
+
+    public double? LagMaxMs { get; init; }
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ChatBackup.Bench;
+
+/// <summary>
+/// Turns the raw results of one run into the markdown table the issue asks for. Targets are
+/// reported next to the measured values, never asserted: a miss is a finding, not a failed build.
+/// </summary>
+internal static partial class ReportCommand
+{
+    public static int Run(Args args)
+    {
+        var dir = args.Get("dir");
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# ChatBackup bench — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        md.AppendLine();
+        if (File.Exists(Path.Combine(dir, "meta.md")))
+        {
+            md.AppendLine(File.ReadAllText(Path.Combine(dir, "meta.md")).TrimEnd());
+            md.AppendLine();
+        }
+
+        md.AppendLine("## a/b. Acknowledging commands (ChatBackup.Bench load: closed loop, fresh signature and ids per request)");
+        md.AppendLine();
+        md.AppendLine("| scenario | target | req/s | p50 ms | p99 ms | max ms | errors | target CPU (cores) | generator CPU (cores) |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        var verdicts = new List<string>();
+        foreach (var (scenario, baseline, ratioTarget) in new[] { ("slack-help", "bolt", 2.0), ("slack-ami", "bolt", 2.0), ("teams", "botbuilder", 3.0) })
+        {
+            var ours = Load(dir, scenario, "chatbackup");
+            var theirs = Load(dir, scenario, baseline);
+            Row(md, ours);
+            Row(md, theirs);
+            if (ours is null || theirs is null)
+            {
+                continue;
+            }
+
+            if (!ours.Available)
+            {
+                verdicts.Add($"- **{scenario}**: ChatBackup {ours.Note}; no ratio (target ≥ {ratioTarget:0}× {baseline}).");
+                continue;
+            }
+
+            var ratio = theirs.Available && theirs.RequestsPerSecond > 0 ? ours.RequestsPerSecond / theirs.RequestsPerSecond : double.NaN;
+            var line = $"- **{scenario}**: {ratio:0.00}× {baseline}'s req/s (target ≥ {ratioTarget:0}×: {Verdict(ratio >= ratioTarget)})";
+            if (scenario.StartsWith("slack", StringComparison.Ordinal))
+            {
+                line += $"; p99 {ours.P99Ms:0.0} ms (target < 25 ms: {Verdict(ours.P99Ms < 25)})";
+            }
+
+            verdicts.Add(line + (ours.Errors > 0 ? $"; {ours.Errors} errors" : ""));
+        }
+
+        md.AppendLine();
+        md.AppendLine(string.Join(Environment.NewLine, verdicts));
+        md.AppendLine();
+
+        var wrk = Directory.GetFiles(dir, "wrk-*.txt").Order(StringComparer.Ordinal).ToList();
+        if (wrk.Count > 0)
+        {
+            md.AppendLine("### Cross-check with wrk (one pre-signed `/backup help` body, valid for the run)");
+            md.AppendLine();
+            md.AppendLine("| target | req/s | p50 ms | p99 ms | errors |");
+            md.AppendLine("|---|---:|---:|---:|---:|");
+            foreach (var file in wrk)
+            {
+                var output = File.ReadAllText(file);
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {Path.GetFileNameWithoutExtension(file)[4..]} | {Match(RequestsPerSec(), output)} | {WrkMs(output, "50")} | {WrkMs(output, "99")} | {WrkErrors(output)} |");
+            }
+
+            md.AppendLine();
+        }
+
+        md.AppendLine("## c. Fan-out of AMI operations against the EC2 fake");
+        md.AppendLine();
+        md.AppendLine("| operations | pending polls | poll interval | notified | wall s | EC2 calls / op | Describe* / op | Describe* / tick | 1-poll-per-op ÷ actual | peak RSS MB | Hangfire jobs | worker s | lag p50 / max ms |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var fanouts = Directory.GetFiles(dir, "fanout-*.json")
+            .Select(f => JsonSerializer.Deserialize<FanoutResult>(File.ReadAllText(f), Json.Options)!)
+            .OrderBy(f => f.Operations)
+            .ToList();
+        var fanoutVerdicts = new List<string>();
+        foreach (var f in fanouts)
+        {
+            var describes = f.DescribesPerOperation * f.Operations;
+            var fewer = describes == 0 ? double.NaN : f.Operations * (double)f.PendingPolls / describes;
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {f.Operations:N0} | {f.PendingPolls} | {f.PollIntervalSeconds:0.###} s | {f.Notified:N0}{(f.Failed > 0 ? $" ({f.Failed} failed)" : "")} | {f.WallSeconds:0.0} | {f.Ec2CallsPerOperation:0.00} | {f.DescribesPerOperation:0.00} | {f.DescribesPerTick:0.0} | {fewer:0.0}× | {f.PeakRssMb:0} | {f.HangfireJobs:N0} | {f.HangfireWorkerSeconds:0.0} | {f.LagP50Ms:0} / {f.LagMaxMs:0} |");
+            var calls = string.Join(", ", f.Ec2Calls.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value:N0}"));
+            fanoutVerdicts.Add($"- **{f.Operations:N0} ops**: EC2 calls {calls}.");
+            fanoutVerdicts.Add($"  Describe* per tick {f.DescribesPerTick:0.0} (target ≤ 1 per kind and region, i.e. ≤ 2 here: {Verdict(f.DescribesPerTick <= 2)})"
+                + (f.Operations == 1000 ? $"; one poll per operation would make {fewer:0.0}× the Describe* calls made (target ≥ 100×: {Verdict(fewer >= 100)})" : "")
+                + (f.Operations >= 10000 ? $"; peak RSS {f.PeakRssMb:0} MB (target ≤ 300 MB: {Verdict(f.PeakRssMb <= 300)})" : "")
+                + $"; slowest notification {f.LagMaxMs:0} ms after the fake reported available (target ≤ one poll interval, {f.PollIntervalSeconds * 1000:0} ms: {Verdict(f.LagMaxMs <= f.PollIntervalSeconds * 1000)}).");
+        }
+
+        md.AppendLine();
+        md.AppendLine(string.Join(Environment.NewLine, fanoutVerdicts));
+        md.AppendLine();
+        md.AppendLine("Describe* counts DescribeImages and DescribeSnapshots (not the DescribeInstances of the command's name look-up); a tick is one poll interval of wall time. \"1-poll-per-op ÷ actual\" is (operations × pending polls) ÷ Describe* calls: below 1 means more than one call per operation and poll. Lag is sampled every 50 ms.");
+
+        var text = md.ToString();
+        Console.WriteLine(text);
+        if (args.Get("out", "") is { Length: > 0 } path)
+        {
+            File.WriteAllText(path, text);
+        }
+
+        return 0;
+    }
+
+    private static LoadResult? Load(string dir, string scenario, string target)
+    {
+        var path = Path.Combine(dir, $"{scenario}.{target}.json");
+        return File.Exists(path) ? JsonSerializer.Deserialize<LoadResult>(File.ReadAllText(path), Json.Options) : null;
+    }
+
+    private static void Row(StringBuilder md, LoadResult? r)
+    {
+        if (r is null)
+        {
+            return;
+        }
+
+        md.AppendLine(r.Available
+            ? string.Create(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Target} | {r.RequestsPerSecond:N0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.MaxMs:0.0} | {r.Errors} | {r.TargetCores:0.00} | {r.GeneratorCores:0.00} |")
+            : $"| {r.Scenario} | {r.Target} | {r.Note} | | | | | | |");
+    }
+
+    private static string Verdict(bool met) => met ? "met" : "**missed**";
+
+    private static string Match(Regex regex, string text) => regex.Match(text) is { Success: true } m ? m.Groups[1].Value : "?";
+
+    /// <summary>wrk prints latencies with their own unit (us, ms, s).</summary>
+    private static string WrkMs(string text, string percentile)
+    {
+        var m = Regex.Match(text, $@"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        if (!m.Success)
+        {
+            return "?";
+        }
+
+        var value = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        var ms = m.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+        return ms.ToString("0.00", CultureInfo.InvariantCulture);
+    }
+
+    private static string WrkErrors(string text)
+    {
+        var non2xx = Regex.Match(text, @"Non-2xx or 3xx responses: (\d+)");
+        var socket = Regex.Match(text, @"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)");
+        var total = (non2xx.Success ? long.Parse(non2xx.Groups[1].Value, CultureInfo.InvariantCulture) : 0)
+            + (socket.Success ? Enumerable.Range(1, 4).Sum(i => long.Parse(socket.Groups[i].Value, NumberStyles.Integer, CultureInfo.InvariantCulture)) : 0);
+        return total.ToString(CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSec();
+}

@@ -85,10 +85,16 @@ public sealed class LogSafetyTests : IAsyncLifetime
         };
         using var client = _app.CreateClient();
 
-        // A signed command that runs to the end: Web API calls with the bot token, a job, card updates.
-        var command = Signed(secrets, _app.Signer.Command(new SlackCommandFields("ami web-01 --no-reboot") { TriggerId = "trigger-1" }));
+        // A signed command that runs to the end: Web API calls with the bot token, a job, card updates;
+        // the bot is not in the channel, so the requester is also answered through the response_url,
+        // which is itself a credential.
+        var responseUrlKey = "cmd-" + Random(12);
+        secrets["Slack response_url"] = responseUrlKey;
+        _slack.FailNext("chat.postMessage", "not_in_channel");
+        var command = Signed(secrets, _app.Signer.Command(new SlackCommandFields("ami web-01 --no-reboot", TriggerId: "trigger-1", ResponseUrl: _slack.ResponseUrl(responseUrlKey))));
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(command)).StatusCode);
         var op = await _app.WaitForFinalAsync(Assert.Single(await _app.OperationsAsync()).Id);
+        Assert.Contains(_slack.Calls, c => c.ResponseUrlId == responseUrlKey);
 
         // A click on the operation's card, answered through its response_url.
         var click = Signed(secrets, _app.Signer.Interaction(SlackRequestSigner.BlockActionsPayload(

@@ -29,7 +29,8 @@ builder.Services
     .AddSlack()
     .AddTeams()
     .AddJobs(builder.Configuration)
-    .AddChatBackupHealth();
+    .AddChatBackupHealth()
+    .AddChatBackupTelemetry(builder.Configuration);
 
 var app = builder.Build();
 app.CheckConfiguration();

@@ -25,8 +25,11 @@ public static class SlackServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
+        // The factory's own request logging writes each URL, and a response_url is a credential;
+        // SlackLog says what matters (retries, failures) and traces show the requests without it.
         services.AddHttpClient<SlackApiClient>((provider, client) =>
-            client.BaseAddress = new Uri(provider.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl));
+            client.BaseAddress = new Uri(provider.GetRequiredService<IOptions<SlackOptions>>().Value.ApiBaseUrl))
+            .RemoveAllLoggers();
 
         services.TryAddSingleton<BlockKitRenderer>();
         services.TryAddTransient<SlackChatGateway>();

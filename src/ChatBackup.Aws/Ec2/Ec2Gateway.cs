@@ -393,13 +393,25 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
     /// </summary>
     private async Task<DryRunResult> DryRunAsync(string region, string action, Func<IAmazonEC2, Task> call, CancellationToken cancellationToken)
     {
+        using var telemetry = Ec2CallTelemetry.Start(action + " (DryRun)", region, cancellationToken);
         try
         {
             await call(clients.GetClient(region));
+            telemetry.Succeeded();
             return new DryRunResult(true, "Succeeded", $"{action} succeeded although DryRun was set");
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && Ec2Errors.Translate(e) is { } translated)
         {
+            // DryRunOperation is the answer a dry run asks for; any other code is counted as the fault it is.
+            if (translated.Code == Ec2Mapping.DryRunOperationCode)
+            {
+                telemetry.Succeeded();
+            }
+            else
+            {
+                telemetry.Failed(translated);
+            }
+
             if (Ec2Mapping.ToDryRunResult(translated) is { } result)
             {
                 return result;
@@ -439,12 +451,16 @@ public sealed class Ec2Gateway(Ec2ClientFactory clients, ILogger<Ec2Gateway> log
 
     private async Task<T> CallAsync<T>(string region, string action, Func<IAmazonEC2, Task<T>> call, CancellationToken cancellationToken)
     {
+        using var telemetry = Ec2CallTelemetry.Start(action, region, cancellationToken);
         try
         {
-            return await call(clients.GetClient(region));
+            var result = await call(clients.GetClient(region));
+            telemetry.Succeeded();
+            return result;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && Ec2Errors.Translate(e) is { } translated)
         {
+            telemetry.Failed(translated);
             Ec2GatewayLog.CallFailed(logger, action, region, translated.Code, translated.Kind, e);
             throw translated;
         }

@@ -2,6 +2,7 @@ using ChatBackup.Core.Access;
 using ChatBackup.Core.Cards;
 using ChatBackup.Core.Commands;
 using ChatBackup.Core.Operations;
+using ChatBackup.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace ChatBackup.Core.Approvals;
@@ -102,6 +103,7 @@ public sealed partial class ApprovalService(
         }
 
         LogDecision(logger, operation.Id, approve ? "approved" : "rejected", who.Key);
+        ChatBackupTelemetry.ApprovalDecided(current!, decision);
         if (approve)
         {
             await queue.EnqueueAsync(current!.Id, current.Step, cancellationToken);

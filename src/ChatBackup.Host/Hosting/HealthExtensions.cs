@@ -1,4 +1,5 @@
 using ChatBackup.Core.Operations;
+using ChatBackup.Core.Telemetry;
 using Hangfire;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -26,7 +27,7 @@ public static partial class HealthExtensions
 
     public static WebApplication WarnAboutInMemoryStorage(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IOperationStore>() is InMemoryOperationStore)
+        if (app.Services.GetRequiredService<IOperationStore>() is InMemoryOperationStore or TelemetryOperationStore { Inner: InMemoryOperationStore })
         {
             LogInMemory(app.Logger);
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ChatBackup.Core.Telemetry;
 using ChatBackup.Slack.BlockKit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,9 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
 
     /// <summary>Longest Retry-After we wait inside one call; longer throttling is left to the caller (jobs retry).</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+
+    private const string Platform = "slack";
+    private const string ResponseUrlMethod = "response_url";
 
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(250);
 
@@ -47,16 +51,23 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
     }
 
     /// <summary>Posts to a <c>response_url</c> (absolute, from a verified Slack request). No bearer token: the URL is the credential.</summary>
-    public async Task PostToResponseUrlAsync(string url, SlackResponseMessage body, CancellationToken cancellationToken = default)
+    public Task PostToResponseUrlAsync(string url, SlackResponseMessage body, CancellationToken cancellationToken = default) =>
+        CountedAsync(ResponseUrlMethod, async () =>
+        {
+            await PostToResponseUrlCoreAsync(url, body, cancellationToken);
+            return true;
+        });
+
+    private async Task PostToResponseUrlCoreAsync(string url, SlackResponseMessage body, CancellationToken cancellationToken)
     {
-        const string method = "response_url";
+        const string method = ResponseUrlMethod;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
             throw new SlackApiException(method, "invalid_response_url");
         }
 
         var payload = JsonSerializer.SerializeToUtf8Bytes(body, SlackJson.Options);
-        using var response = await SendAsync(method, () => new HttpRequestMessage(HttpMethod.Post, uri) { Content = Json(payload) }, cancellationToken);
+        using var response = await SendAsync(method, () => new HttpRequestMessage(HttpMethod.Post, uri) { Content = Json(payload) }.WithSecretUrl(), cancellationToken);
         var content = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -73,7 +84,35 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         }
     }
 
-    private async Task<SlackApiResponse> CallAsync<TRequest>(string method, TRequest request, CancellationToken cancellationToken)
+    private Task<SlackApiResponse> CallAsync<TRequest>(string method, TRequest request, CancellationToken cancellationToken) =>
+        CountedAsync(method, () => CallCoreAsync(method, request, cancellationToken));
+
+    /// <summary>
+    /// Counts a call once, however many attempts it took, with Slack's error code as its outcome:
+    /// the codes are a fixed list, and they are what an operator looks up.
+    /// </summary>
+    private static async Task<T> CountedAsync<T>(string method, Func<Task<T>> call)
+    {
+        try
+        {
+            var result = await call();
+            ChatBackupTelemetry.ChatCall(Platform, method, ChatBackupTelemetry.Ok);
+            return result;
+        }
+        catch (Exception e)
+        {
+            ChatBackupTelemetry.ChatCall(Platform, method, e switch
+            {
+                SlackApiException slack => slack.Error,
+                OperationCanceledException => "cancelled",
+                HttpRequestException => "network_error",
+                _ => "error",
+            });
+            throw;
+        }
+    }
+
+    private async Task<SlackApiResponse> CallCoreAsync<TRequest>(string method, TRequest request, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(request, SlackJson.Options);
         var token = options.Value.BotToken;
@@ -120,6 +159,7 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
             TimeSpan delay;
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
+                ChatBackupTelemetry.ChatRateLimit(Platform, method);
                 delay = RetryAfter(response);
             }
             else if (status >= 500)

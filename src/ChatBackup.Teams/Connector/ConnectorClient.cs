@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ChatBackup.Core.Telemetry;
 using ChatBackup.Teams.Activities;
 using ChatBackup.Teams.Authentication;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,8 @@ public sealed class ConnectorClient(
 
     /// <summary>Longest Retry-After waited inside one call; longer throttling is left to the caller (jobs retry).</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+
+    private const string Platform = "teams";
 
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(250);
 
@@ -53,7 +56,29 @@ public sealed class ConnectorClient(
             activity with { Id = activityId },
             cancellationToken);
 
+    /// <summary>Counts a call once, however many attempts it took, with the connector's error code as its outcome.</summary>
     private async Task<string> CallAsync(string operation, HttpMethod method, string serviceUrl, string path, Activity activity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var id = await CallCoreAsync(operation, method, serviceUrl, path, activity, cancellationToken);
+            ChatBackupTelemetry.ChatCall(Platform, operation, ChatBackupTelemetry.Ok);
+            return id;
+        }
+        catch (Exception e)
+        {
+            ChatBackupTelemetry.ChatCall(Platform, operation, e switch
+            {
+                ConnectorException connector => connector.Code,
+                OperationCanceledException => "cancelled",
+                HttpRequestException => "network_error",
+                _ => "error",
+            });
+            throw;
+        }
+    }
+
+    private async Task<string> CallCoreAsync(string operation, HttpMethod method, string serviceUrl, string path, Activity activity, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(serviceUrl, UriKind.Absolute, out var baseUri) || (baseUri.Scheme != Uri.UriSchemeHttps && baseUri.Scheme != Uri.UriSchemeHttp))
         {
@@ -116,6 +141,11 @@ public sealed class ConnectorClient(
             using var request = createRequest();
             var response = await http.SendAsync(request, cancellationToken);
             var status = (int)response.StatusCode;
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                ChatBackupTelemetry.ChatRateLimit(Platform, operation);
+            }
+
             if (attempt > MaxRetries || (response.StatusCode != HttpStatusCode.TooManyRequests && status < 500))
             {
                 return response;

@@ -55,6 +55,9 @@ public sealed class ChatBackupApp : WebApplicationFactory<Program>
 
     public IOperationStore Store => Services.GetRequiredService<IOperationStore>();
 
+    /// <summary>More test services (loggers, exporters, fakes), applied last; set before the app first starts.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     /// <summary>The bot against moto, through the real EC2 gateway and AWS SDK.</summary>
     public static ChatBackupApp WithMoto(RecordingSlackServer slack, string motoEndpoint, IDictionary<string, string?>? settings = null) =>
         new(slack, null, motoEndpoint, settings);
@@ -84,6 +87,8 @@ public sealed class ChatBackupApp : WebApplicationFactory<Program>
                 services.RemoveAll<Ec2ClientFactory>();
                 services.AddSingleton(new Ec2ClientFactory(_motoEndpoint, new BasicAWSCredentials("testing", "testing")));
             }
+
+            TestServices?.Invoke(services);
         });
     }
 

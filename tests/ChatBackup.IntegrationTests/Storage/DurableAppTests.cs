@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ChatBackup.Core.Operations;
+using ChatBackup.Core.Telemetry;
 using ChatBackup.IntegrationTests.Infrastructure;
 using ChatBackup.Storage;
 using ChatBackup.Testing.Ec2;
@@ -42,7 +43,7 @@ public sealed class DurableAppTests(PostgresFixture postgres) : IAsyncLifetime
         var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.IsType<PostgresOperationStore>(app.Store);
+        Assert.IsType<PostgresOperationStore>(Assert.IsType<TelemetryOperationStore>(app.Store).Inner);
         Assert.IsType<PostgreSqlStorage>(app.Services.GetRequiredService<JobStorage>());
         var checks = app.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
         Assert.Contains(checks, c => c.Name == "database" && c.Tags.Contains("ready"));

@@ -29,6 +29,20 @@ if ! need initdb && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; 
   fi
 fi
 
+# The Agents Playground test runs the real playground (npm, pinned in tests/playground) under node.
+if ! need node || ! need npm; then
+  if [ "$(id -u)" -eq 0 ] && need apt-get; then
+    echo "Installing Node.js for the Agents Playground test..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; } >/dev/null 2>&1 \
+      || echo "apt-get install nodejs npm failed: the Agents Playground test will fail" >&2
+  else
+    echo "node and npm not found: install Node.js 20+ for the Agents Playground test" >&2
+  fi
+fi
+if need npm && [ ! -f tests/playground/node_modules/@microsoft/m365agentsplayground/cli.js ]; then
+  (cd tests/playground && npm ci --no-audit --no-fund --loglevel=error) || echo "npm ci in tests/playground failed: the Agents Playground test will fail" >&2
+fi
+
 results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"

@@ -38,11 +38,12 @@ public sealed partial class ResourcePoller(
     {
         var now = clock.GetUtcNow();
         var running = await store.ListByStateAsync(OperationState.Running, null, MaxOperationsPerTick, cancellationToken);
+        var (recovered, stuck) = await RecoverAsync(running, now, cancellationToken);
         var watching = running.Where(o => o.Watching is not null && _nextCheck.GetValueOrDefault(o.Id) <= now).ToList();
-        Forget(running.Where(o => o.Watching is not null).Select(o => o.Id));
+        Forget(running.Select(o => o.Id).Concat(stuck));
         if (watching.Count == 0)
         {
-            return new TickResult(0, 0, 0);
+            return new TickResult(0, 0, recovered);
         }
 
         var previous = watching.ToDictionary(o => o.Id, o => Signature(o.Watching!), StringComparer.Ordinal);
@@ -56,10 +57,10 @@ public sealed partial class ResourcePoller(
         {
             _backoff = TimeSpan.FromTicks(Math.Min(Math.Max(_backoff.Ticks * 2, options.PollInterval.Ticks), options.MaxPollInterval.Ticks));
             LogThrottled(logger, ex.Code, NextDelay);
-            return new TickResult(watching.Count, 1, 0);
+            return new TickResult(watching.Count, 1, recovered);
         }
 
-        var queued = 0;
+        var queued = recovered;
         foreach (var operation in watching)
         {
             _nextCheck[operation.Id] = now + CheckInterval(operation, now);
@@ -71,6 +72,36 @@ public sealed partial class ResourcePoller(
         }
 
         return new TickResult(watching.Count, calls, queued);
+    }
+
+    /// <summary>
+    /// Operations nobody is working on: accepted or approved but never picked up (the process died
+    /// between recording and enqueueing, or in-memory jobs were lost), a request never checked,
+    /// an approval whose expiry step was lost, a running step whose delayed retry was lost. Each
+    /// gets its current step queued again; if the lost job turns up after all, the step claim
+    /// makes one of the two a no-op.
+    /// </summary>
+    private async Task<(int Recovered, IReadOnlyList<string> Stuck)> RecoverAsync(IReadOnlyList<Operation> running, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var olderThan = now - StaleAfter;
+        var queued = await store.ListByStateAsync(OperationState.Queued, olderThan, MaxOperationsPerTick, cancellationToken);
+        var awaiting = await store.ListByStateAsync(OperationState.AwaitingApproval, olderThan, MaxOperationsPerTick, cancellationToken);
+        var stuck = queued
+            .Concat(awaiting.Where(o => o.ExpiresAt is not { } expires || expires <= olderThan))
+            .Concat(running.Where(o => o.Watching is null && o.UpdatedAt < olderThan))
+            .ToList();
+        var recovered = 0;
+        foreach (var operation in stuck)
+        {
+            if (MarkEnqueued(operation, now))
+            {
+                LogRecovered(logger, operation.Id, operation.State, operation.Step);
+                await queue.EnqueueAsync(operation.Id, operation.Step, cancellationToken);
+                recovered++;
+            }
+        }
+
+        return (recovered, stuck.Select(o => o.Id).ToList());
     }
 
     private async Task<int> DescribeAllAsync(List<Operation> watching, CancellationToken cancellationToken)
@@ -197,6 +228,9 @@ public sealed partial class ResourcePoller(
 
     private static List<string> Ids(IEnumerable<ResourceRef> refs, ResourceKind kind) =>
         refs.Where(r => r.Kind == kind).Select(r => r.Id).Distinct(StringComparer.Ordinal).ToList();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId} ({State}) had no work under way; queued step {Step} again")]
+    private static partial void LogRecovered(ILogger logger, string operationId, OperationState state, int step);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "EC2 throttled the poller ({Code}); next look in {Delay}")]
     private static partial void LogThrottled(ILogger logger, string code, TimeSpan delay);

@@ -150,4 +150,42 @@ public sealed class PollerTests
         var ops = await Task.WhenAll(ids.Select(_h.GetAsync));
         Assert.All(ops, o => Assert.Equal("Client.InternalError", o!.Error!.Code));
     }
+
+    [Fact]
+    public async Task AcceptedOperationWhoseJobWasLost_IsQueuedAgain_Once()
+    {
+        _h.Ec2.AddInstance("us-east-1", "web-01");
+        await _h.SendAsync("ami web-01 --no-reboot");
+        var id = _h.Queue.Enqueued[^1];
+
+        // The process died after recording the operation, before a worker took it.
+        _h.Queue.Steps.Clear();
+        _h.Clock.Advance(TimeSpan.FromMinutes(3));
+        await _h.Poller.TickAsync(CancellationToken.None);
+        _h.Clock.Advance(_h.Poller.NextDelay);
+        await _h.Poller.TickAsync(CancellationToken.None);
+
+        Assert.Equal([(id, 0)], _h.Queue.Steps);
+        await _h.RunToEndAsync(id);
+        Assert.Equal(OperationState.Succeeded, (await _h.GetAsync(id))!.State);
+        Assert.Equal(1, _h.Ec2.CallCount("CreateImage"));
+    }
+
+    [Fact]
+    public async Task ApprovalWhoseExpiryStepWasLost_ExpiresAnyway()
+    {
+        var instance = _h.Ec2.AddInstance("us-east-1", "web-01");
+        var snapshot = _h.Ec2.AddSnapshot("us-east-1", _h.Ec2.AddVolume("us-east-1"));
+        await _h.SendAsync($"restore {snapshot} --instance {instance}");
+        var id = _h.Queue.Enqueued[^1];
+        await _h.Runner.RunStepAsync(id, 0, CancellationToken.None);
+        _h.Queue.Steps.Clear();
+
+        _h.Clock.Advance(_h.Approvals.Timeout + TimeSpan.FromMinutes(3));
+        await _h.Poller.TickAsync(CancellationToken.None);
+        var (queuedId, step) = Assert.Single(_h.Queue.Steps);
+        await _h.Runner.RunStepAsync(queuedId, step, CancellationToken.None);
+
+        Assert.Equal(OperationState.Expired, (await _h.GetAsync(id))!.State);
+    }
 }

@@ -29,9 +29,13 @@ public sealed class OperationJob(OperationRunner runner, IBackgroundJobClient jo
             throw;
         }
 
-        if (result is RunResult.RunAgain again)
+        if (result is RunResult.RunAgain { Delay.Ticks: <= 0 } now)
         {
-            jobs.Schedule<OperationJob>(j => j.RunAsync(operationId, again.Step, null, CancellationToken.None), again.Delay);
+            jobs.Enqueue<OperationJob>(j => j.RunAsync(operationId, now.Step, null, CancellationToken.None));
+        }
+        else if (result is RunResult.RunAgain later)
+        {
+            jobs.Schedule<OperationJob>(j => j.RunAsync(operationId, later.Step, null, CancellationToken.None), later.Delay);
         }
     }
 

@@ -95,6 +95,13 @@ public sealed record Operation
     /// </summary>
     public int Step { get; init; }
 
+    /// <summary>
+    /// How many times the current step has started creating an AWS resource. Above one, an earlier
+    /// attempt may have created it before dying, so the step looks it up by its operation tag
+    /// first; on a first attempt that look-up (one Describe per operation) is skipped.
+    /// </summary>
+    public int StepAttempts { get; init; }
+
     /// <summary>The resource the operation waits on; the poller watches it and queues the next step when it changes.</summary>
     public Waiting.ResourceRef? Watching { get; init; }
 

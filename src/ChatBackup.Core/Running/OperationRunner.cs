@@ -215,6 +215,18 @@ public sealed partial class OperationRunner(
             operation = await PostCardAsync(operation, now, cancellationToken);
         }
 
+        if (_handlers.TryGetValue(operation.Kind, out var creator) && creator.Creates(operation))
+        {
+            var attempt = await store.TryUpdateAsync(operation with { StepAttempts = operation.StepAttempts + 1 }, cancellationToken);
+            if (attempt is null)
+            {
+                LogLostClaim(logger, operation.Id);
+                return (null, TimeSpan.Zero);
+            }
+
+            operation = attempt;
+        }
+
         var outcome = await RunHandlerAsync(operation, cancellationToken);
         var next = outcome switch
         {
@@ -249,7 +261,7 @@ public sealed partial class OperationRunner(
             await chat.For(operation.Conversation).PostPrivateAsync(operation.Conversation, operation.Requester.UserId, privateReply, cancellationToken);
         }
 
-        var saved = await store.TryUpdateAsync(next with { Step = operation.Step + 1, Version = operation.Version }, cancellationToken);
+        var saved = await store.TryUpdateAsync(next with { Step = operation.Step + 1, StepAttempts = 0, Version = operation.Version }, cancellationToken);
         if (saved is null)
         {
             LogLostClaim(logger, operation.Id);

@@ -24,6 +24,13 @@ public interface IOperationHandler
 {
     OperationKind Kind { get; }
 
+    /// <summary>
+    /// Whether this step of <paramref name="operation"/> creates an AWS resource. The runner then
+    /// records the attempt before the work, so a repeated attempt knows to look for what the
+    /// first one may have made (see <see cref="Operation.StepAttempts"/>).
+    /// </summary>
+    bool Creates(Operation operation) => false;
+
     Task<StepOutcome> StepAsync(Operation operation, CancellationToken cancellationToken);
 }
 

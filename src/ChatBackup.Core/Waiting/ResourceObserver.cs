@@ -7,8 +7,10 @@ namespace ChatBackup.Core.Waiting;
 /// <summary>
 /// What EC2 last said about the resources operations wait on. The poller fills it with one
 /// batched Describe per kind and region each tick; a step that runs right after reads from it
-/// instead of asking EC2 again. Entries older than one poll interval are not trusted: the step
-/// then asks EC2 itself (for example on another replica, whose poller did not run this tick).
+/// instead of asking EC2 again, even when a busy queue ran the step a few seconds after the tick.
+/// Older entries are not trusted: the step then asks EC2 itself (for example on another replica,
+/// whose poller did not run). A stale answer only delays a step, never decides wrongly for good:
+/// the next tick sees the change and queues the step again.
 /// </summary>
 public sealed class ResourceObserver(IEc2Gateway ec2, BackupOptions options, TimeProvider clock)
 {
@@ -58,7 +60,7 @@ public sealed class ResourceObserver(IEc2Gateway ec2, BackupOptions options, Tim
         ResourceKind kind, string region, IReadOnlyList<string> ids, Func<T, string> id, Func<IReadOnlyList<string>, Task<IReadOnlyList<T>>> describe)
         where T : class
     {
-        var freshAfter = clock.GetUtcNow() - options.PollInterval;
+        var freshAfter = clock.GetUtcNow() - (options.PollInterval * 4) - TimeSpan.FromSeconds(10);
         var result = new List<T>(ids.Count);
         var missing = new List<string>();
         foreach (var resourceId in ids)

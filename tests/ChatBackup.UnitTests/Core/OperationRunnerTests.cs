@@ -116,15 +116,30 @@ public sealed class OperationRunnerTests
     {
         var instance = _h.Ec2.AddInstance(CoreHarness.Region, "web-01");
         var id = await AcceptAsync("ami web-01");
-        var op = await _h.Store.GetAsync(id, CancellationToken.None);
+        var op = (await _h.GetAsync(id))!;
 
-        // The job created the image, then died before saving anything.
-        await _h.Ec2.CreateImageAsync(CoreHarness.Region, new CreateImageRequest(instance, "web-01-before-crash", null, false, BackupTagging.For(op!, "web-01-before-crash", instance)), CancellationToken.None);
+        // An earlier attempt recorded that it was creating, created the image, then died before saving.
+        var attempted = await _h.Store.TryUpdateAsync(op with { State = OperationState.Running, StepAttempts = 1 }, CancellationToken.None);
+        await _h.Ec2.CreateImageAsync(CoreHarness.Region, new CreateImageRequest(instance, "web-01-before-crash", null, false, BackupTagging.For(op, "web-01-before-crash", instance)), CancellationToken.None);
         await _h.RunToEndAsync(id);
 
+        Assert.NotNull(attempted);
         Assert.Equal(1, _h.Ec2.CallCount("CreateImage"));
         var done = await _h.Store.GetAsync(id, CancellationToken.None);
         Assert.Equal(_h.Ec2.Images[0].Id, done!.Resource(ResourceKeys.ImageId));
+    }
+
+    [Fact]
+    public async Task FirstAttempt_CreatesWithoutALookUp()
+    {
+        _h.Ec2.AddInstance(CoreHarness.Region, "web-01");
+        var id = await AcceptAsync("ami web-01");
+
+        await _h.Runner.RunStepAsync(id, 0, CancellationToken.None);
+
+        Assert.Equal(1, _h.Ec2.CallCount("CreateImage"));
+        Assert.Equal(0, _h.Ec2.CallCount("DescribeImages"));
+        Assert.Equal(0, (await _h.GetAsync(id))!.StepAttempts);
     }
 
     [Fact]

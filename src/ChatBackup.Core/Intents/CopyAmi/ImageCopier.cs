@@ -20,7 +20,9 @@ public sealed class ImageCopier(IEc2Gateway ec2, ResourceObserver observer, Back
         var sourceId = operation.Resource(ResourceKeys.ImageId)!;
         if (operation.Resource(ResourceKeys.CopyImageId) is not { } copyId)
         {
-            var existing = await ec2.DescribeImagesAsync(destination, new ImageQuery(Tags: BackupTagging.ByOperation(operation.Id)), cancellationToken);
+            var existing = operation.StepAttempts > 1
+                ? await ec2.DescribeImagesAsync(destination, new ImageQuery(Tags: BackupTagging.ByOperation(operation.Id)), cancellationToken)
+                : [];
             if (existing.Count > 0)
             {
                 copyId = existing[0].Id;
@@ -95,6 +97,8 @@ public sealed class CopyAmiHandler(IEc2Gateway ec2, ResourceObserver observer, B
     private readonly ImageCopier _copier = new(ec2, observer, options);
 
     public OperationKind Kind => OperationKind.CopyAmi;
+
+    public bool Creates(Operation operation) => operation.Resource(ResourceKeys.CopyImageId) is null;
 
     public async Task<StepOutcome> StepAsync(Operation operation, CancellationToken cancellationToken)
     {

@@ -13,6 +13,11 @@ public sealed class CreateAmiHandler(IEc2Gateway ec2, ResourceObserver observer,
 {
     public OperationKind Kind => OperationKind.CreateAmi;
 
+    /// <summary>The image, and with <c>--copy-to</c> the copy, which starts in the step that sees the image available.</summary>
+    public bool Creates(Operation operation) =>
+        operation.Resource(ResourceKeys.ImageId) is null
+        || (((CreateAmiIntent)operation.Intent).CopyTo is not null && operation.Resource(ResourceKeys.CopyImageId) is null);
+
     private readonly ImageCopier copier = new(ec2, observer, options);
 
     public async Task<StepOutcome> StepAsync(Operation operation, CancellationToken cancellationToken)
@@ -30,7 +35,9 @@ public sealed class CreateAmiHandler(IEc2Gateway ec2, ResourceObserver observer,
     private async Task<StepOutcome> CreateAsync(Operation operation, CancellationToken cancellationToken)
     {
         var intent = (CreateAmiIntent)operation.Intent;
-        var existing = await ec2.DescribeImagesAsync(operation.Region, new ImageQuery(Tags: BackupTagging.ByOperation(operation.Id)), cancellationToken);
+        var existing = operation.StepAttempts > 1
+            ? await ec2.DescribeImagesAsync(operation.Region, new ImageQuery(Tags: BackupTagging.ByOperation(operation.Id)), cancellationToken)
+            : [];
         if (existing.Count > 0)
         {
             return Created(operation, existing[0].Id, existing[0].Name);

@@ -12,12 +12,16 @@ public sealed class CreateSnapshotHandler(IEc2Gateway ec2, ResourceObserver obse
 {
     public OperationKind Kind => OperationKind.CreateSnapshot;
 
+    public bool Creates(Operation operation) => operation.Resource(ResourceKeys.SnapshotId) is null;
+
     public async Task<StepOutcome> StepAsync(Operation operation, CancellationToken cancellationToken)
     {
         var intent = (CreateSnapshotIntent)operation.Intent;
         if (operation.Resource(ResourceKeys.SnapshotId) is not { } snapshotId)
         {
-            var existing = await ec2.DescribeSnapshotsAsync(operation.Region, new SnapshotQuery(Tags: BackupTagging.ByOperation(operation.Id)), cancellationToken);
+            var existing = operation.StepAttempts > 1
+                ? await ec2.DescribeSnapshotsAsync(operation.Region, new SnapshotQuery(Tags: BackupTagging.ByOperation(operation.Id)), cancellationToken)
+                : [];
             snapshotId = existing.Count > 0
                 ? existing[0].Id
                 : await ec2.CreateSnapshotAsync(

@@ -22,6 +22,8 @@ public sealed class RestoreSnapshotHandler(IEc2Gateway ec2, ResourceObserver obs
 
     public OperationKind Kind => OperationKind.RestoreSnapshot;
 
+    public bool Creates(Operation operation) => operation.Resource(ResourceKeys.VolumeId) is null;
+
     public async Task<CheckOutcome> CheckAsync(Operation operation, CancellationToken cancellationToken)
     {
         var intent = (RestoreSnapshotIntent)operation.Intent;
@@ -115,7 +117,9 @@ public sealed class RestoreSnapshotHandler(IEc2Gateway ec2, ResourceObserver obs
         var device = operation.Resource(ResourceKeys.Device)!;
         if (operation.Resource(ResourceKeys.VolumeId) is not { } volumeId)
         {
-            var existing = await ec2.FindVolumesByTagsAsync(operation.Region, BackupTagging.ByOperation(operation.Id), cancellationToken);
+            var existing = operation.StepAttempts > 1
+                ? await ec2.FindVolumesByTagsAsync(operation.Region, BackupTagging.ByOperation(operation.Id), cancellationToken)
+                : [];
             volumeId = existing.Count > 0
                 ? existing[0].Id
                 : await ec2.CreateVolumeAsync(

@@ -39,7 +39,8 @@ public sealed class ScreenshotCards
         ["card-ami-failed"] = OperationCards.Failed(
             SampleCards.AmiOperation(OperationState.Failed) with
             {
-                ProgressPercent = 10,
+                ProgressPercent = 0,
+                Resources = SampleCards.AmiOperation(OperationState.Failed).Resources.Remove(ResourceKeys.ImageId).Remove(ResourceKeys.ImageName),
                 CompletedAt = Now.AddMinutes(-5),
                 Error = new OperationError("UnauthorizedOperation", "You are not authorized to perform this operation (ec2:CreateImage).", "Give the bot's role ec2:CreateImage (see manifests/aws/iam-policy.json), then run the command again."),
             },

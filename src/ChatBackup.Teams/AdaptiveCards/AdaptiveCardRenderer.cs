@@ -197,7 +197,17 @@ public sealed class AdaptiveCardRenderer(ILogger<AdaptiveCardRenderer> logger)
         _ => null,
     };
 
-    private static string Clip(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
+    /// <summary>
+    /// Shortens to <paramref name="max"/> and keeps angle brackets from being read as markup: Teams
+    /// clients treat <c>&lt;instance&gt;</c> in a TextBlock as an HTML tag and drop it (the usage lines
+    /// of the help card lost every placeholder), and TextBlocks do not decode entities, so the
+    /// brackets become the look-alike ‹ › characters.
+    /// </summary>
+    private static string Clip(string text, int max)
+    {
+        var safe = text.Replace('<', '‹').Replace('>', '›');
+        return safe.Length <= max ? safe : string.Concat(safe.AsSpan(0, max - 1), "…");
+    }
 }
 
 /// <summary>Keys of the data a ChatBackup button sends back.</summary>

@@ -144,4 +144,13 @@ public sealed class AdaptiveCardRendererTests
         Assert.Equal(4, body.Single(e => e!["type"]!.GetValue<string>() == "Table")!["rows"]!.AsArray().Count);
         Assert.DoesNotContain(body, e => e!["text"]?.GetValue<string>().StartsWith("… and", StringComparison.Ordinal) == true);
     }
+
+    [Fact]
+    public void AngleBrackets_AreNotLeftForTeamsToReadAsHtml()
+    {
+        var texts = Json(MessageCards.Help()).ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+        Assert.DoesNotContain("<", texts, StringComparison.Ordinal);
+        Assert.Contains("ami ‹instance›", texts, StringComparison.Ordinal);
+    }
 }

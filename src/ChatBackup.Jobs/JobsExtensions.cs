@@ -48,7 +48,9 @@ public static partial class JobsExtensions
         });
         services.AddTransient<OperationJob>();
         services.AddHostedService<PollerService>();
-        services.AddSingleton<IOperationQueue, HangfireOperationQueue>();
+        services.AddSingleton<HangfireOperationQueue>();
+        services.AddSingleton<IOperationQueue>(sp => sp.GetRequiredService<HangfireOperationQueue>());
+        services.AddHostedService(sp => sp.GetRequiredService<HangfireOperationQueue>());
 
         services.AddOptions<DashboardAccessOptions>().BindConfiguration(DashboardAccessOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardAccessOptions>, DashboardAccessOptionsValidator>());

@@ -95,7 +95,13 @@ public sealed class CrashRestartTests(MotoFixture moto, PostgresFixture postgres
         await SettleAsync(crashedAt);
 
         var images = await _ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["self"], Filters = [TagFilter(id)] });
-        Report(point, resources: images.Images?.Count ?? 0, expectedNotifications: 1, op, "is available");
+
+        // chat.postMessage takes no idempotency key and the bot may not read the channel back (no
+        // channels:history scope), so a kill after Slack accepted a message and before its ts was saved
+        // cannot be told from a kill before the post: the next process posts again. Nothing may be lost,
+        // and at most that one message is doubled; every other point must be exactly once.
+        var unavoidable = point is CrashPoints.CardPosted or CrashPoints.NotificationPosted ? 1 : 0;
+        Report(point, resources: images.Images?.Count ?? 0, expectedNotifications: 1, op, "is available", unavoidable);
     }
 
     [Theory]
@@ -276,7 +282,7 @@ public sealed class CrashRestartTests(MotoFixture moto, PostgresFixture postgres
     }
 
     /// <summary>Counts what AWS and Slack got, prints the numbers for the issue note, and asserts them.</summary>
-    private void Report(string point, int resources, int expectedNotifications, Operation op, string finalWords)
+    private void Report(string point, int resources, int expectedNotifications, Operation op, string finalWords, int unavoidableDuplicates = 0)
     {
         var posts = _slack.Calls.Where(c => c.Method == "chat.postMessage" && c.Succeeded).ToList();
         var cards = posts.Count(c => c["thread_ts"] is null);
@@ -285,12 +291,12 @@ public sealed class CrashRestartTests(MotoFixture moto, PostgresFixture postgres
         var duplicates = Math.Max(0, resources - 1) + Math.Max(0, cards - 1) + Math.Max(0, notifications - expectedNotifications);
         var lost = Math.Max(0, 1 - resources) + Math.Max(0, 1 - cards) + Math.Max(0, expectedNotifications - notifications) + (finalShown ? 0 : 1);
         output.WriteLine(
-            $"crash-restart {point}: operations run={_operations}, restarts injected={_restarts}, duplicates found={duplicates}, messages lost={lost} " +
+            $"crash-restart {point}: operations run={_operations}, restarts injected={_restarts}, duplicates found={duplicates} (allowed {unavoidableDuplicates}), messages lost={lost} " +
             $"(resources={resources}, cards={cards}, notifications={notifications}, final card shown={finalShown}, state={op.State}, {_clock.Elapsed.TotalSeconds:0.0} s)");
 
         var calls = string.Join('\n', _slack.Calls.Select(c => "  " + c));
         Assert.True(op.State == OperationState.Succeeded, $"{op.Id} ended {op.State}: {op.Error}");
-        Assert.True(duplicates == 0 && lost == 0, $"duplicates={duplicates}, lost={lost}; Slack calls:\n{calls}");
+        Assert.True(duplicates <= unavoidableDuplicates && lost == 0, $"duplicates={duplicates}, lost={lost}; Slack calls:\n{calls}");
         Assert.True(_clock.Elapsed < TimeSpan.FromSeconds(60), $"took {_clock.Elapsed}");
     }
 

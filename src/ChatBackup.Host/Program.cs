@@ -34,6 +34,7 @@ builder.Services
 
 var app = builder.Build();
 app.CheckConfiguration();
+app.WarnAboutCrashPoint();
 
 app.MapChatBackupHealth();
 app.MapSlackEndpoints();

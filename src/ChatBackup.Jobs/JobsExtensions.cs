@@ -35,7 +35,7 @@ public static partial class JobsExtensions
             }
             else
             {
-                config.UseStorage(PostgresJobStorage.Create(connectionString, PostgresJobStorage.Options()));
+                config.UseStorage(PostgresJobStorage.Create(connectionString, PostgresJobStorage.Options(configuration.GetValue<TimeSpan?>(PostgresJobStorage.InvisibilityTimeoutKey))));
             }
         });
         services.AddHangfireServer((sp, server) =>

@@ -10,9 +10,24 @@ public static class PostgresJobStorage
 {
     public const string SchemaName = "hangfire";
 
-    public static PostgreSqlStorageOptions Options() => new()
+    /// <summary><c>Jobs:InvisibilityTimeout</c>: how long a step taken by a replica that then died stays invisible.</summary>
+    public const string InvisibilityTimeoutKey = "Jobs:InvisibilityTimeout";
+
+    /// <summary>
+    /// A killed replica's step comes back this long after its last keep-alive. Steps take seconds, so
+    /// minutes are plenty; Hangfire.PostgreSql's own default (30 minutes, fixed) left an operation
+    /// whose step was running when its replica was killed stuck for half an hour.
+    /// </summary>
+    public static readonly TimeSpan DefaultInvisibilityTimeout = TimeSpan.FromMinutes(5);
+
+    public static PostgreSqlStorageOptions Options(TimeSpan? invisibilityTimeout = null) => new()
     {
         SchemaName = SchemaName,
+
+        // Sliding: a live worker keeps pushing its job's fetch time forward, so a slow step is never
+        // handed to a second worker, while a dead one's job is handed out again after the timeout.
+        UseSlidingInvisibilityTimeout = true,
+        InvisibilityTimeout = invisibilityTimeout ?? DefaultInvisibilityTimeout,
         PrepareSchemaIfNecessary = true,
 
         // Enqueued steps are picked up by polling the queue table: a short poll keeps a click's

@@ -268,6 +268,7 @@ public sealed partial class OperationRunner(
             return (null, TimeSpan.Zero);
         }
 
+        CrashPoints.Hit(saved.State.IsFinal() ? CrashPoints.OperationFinished : CrashPoints.StepSaved);
         if (saved.State.IsFinal())
         {
             LogFinished(logger, saved.Id, saved.State, saved.Error?.Code);
@@ -304,6 +305,7 @@ public sealed partial class OperationRunner(
         try
         {
             var id = await chat.For(operation.Conversation).PostCardAsync(operation.Conversation, OperationCards.For(operation, now), cancellationToken);
+            CrashPoints.Hit(CrashPoints.CardPosted);
             var (saved, _) = await store.UpdateAsync(
                 operation.Id,
                 o => o with { CardMessageId = id, CardUpdatedAt = now, CardState = operation.State },
@@ -348,6 +350,7 @@ public sealed partial class OperationRunner(
         if (operation is { Kind: OperationKind.CreateAmi, NotificationSent: false } && operation.Resource(ResourceKeys.ImageAvailable) is not null)
         {
             await gateway.PostNotificationAsync(operation.Conversation, operation.CardMessageId, OperationCards.AmiAvailable(operation), cancellationToken);
+            CrashPoints.Hit(CrashPoints.NotificationPosted);
             operation = (await store.UpdateAsync(operation.Id, o => o with { NotificationSent = true }, cancellationToken)).Operation ?? operation;
             LogNotified(logger, operation.Id);
         }

@@ -131,6 +131,7 @@ public sealed class RestoreSnapshotHandler(IEc2Gateway ec2, ResourceObserver obs
                         int.Parse(operation.Resource(ResourceKeys.SizeGiB)!, CultureInfo.InvariantCulture),
                         operation.Resource(ResourceKeys.VolumeType) ?? DefaultVolumeType),
                     cancellationToken);
+            CrashPoints.Hit(CrashPoints.VolumeCreated);
             return new StepOutcome.Wait(
                 operation.WithResource(ResourceKeys.VolumeId, volumeId) with { Phase = $"Creating volume {volumeId}", ProgressPercent = 10 },
                 options.PollInterval,
@@ -172,6 +173,8 @@ public sealed class RestoreSnapshotHandler(IEc2Gateway ec2, ResourceObserver obs
                         ex.Message,
                         $"Volume {volumeId} was created but is not attached; attach it by hand or delete it. {Ec2ErrorAdvice.For(ex.Code)}"));
                 }
+
+                CrashPoints.Hit(CrashPoints.VolumeAttachRequested);
 
                 return new StepOutcome.Wait(
                     operation.WithResource(ResourceKeys.AttachRequested, "true") with { Phase = $"Attaching {volumeId} to {instanceId} as {device}", ProgressPercent = 60 },

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the pictures in docs/images (shown in docs/screenshots.md):
+# Regenerates the pictures in docs/images (shown in README.md):
 #   1. writes the Adaptive Card JSON of the documented cards (a unit test, ScreenshotCards, renders
 #      core card models with the production AdaptiveCardRenderer into a folder),
 #   2. renders each card with the official adaptivecards library in headless Chromium, with a

@@ -169,64 +169,78 @@ public sealed class ChatPacer
 
     private async Task RunAsync(Lane lane)
     {
+        Action? completePrevious = null;
         while (true)
         {
-            Waiter waiter;
-            TimeSpan wait;
+            Waiter? waiter = null;
+            var wait = TimeSpan.Zero;
             lock (_gate)
             {
                 if (lane.Queue.First is not { } first)
                 {
                     lane.Running = false;
-                    return;
-                }
-
-                var now = _timeProvider.GetUtcNow();
-                wait = WaitBeforeNext(lane, now);
-                if (wait > TimeSpan.Zero)
-                {
-                    waiter = null!;
                 }
                 else
                 {
-                    // Taken off the queue only now, so updates arriving during the wait still merge into it.
-                    lane.Queue.RemoveFirst();
-                    first.Value.Node = null;
-                    if (first.Value.MessageId is not null)
+                    var now = _timeProvider.GetUtcNow();
+                    wait = WaitBeforeNext(lane, now);
+                    if (wait <= TimeSpan.Zero)
                     {
-                        lane.WaitingUpdates.Remove(first.Value.MessageId);
-                    }
-
-                    waiter = first.Value.Waiter;
-                    waiter.Registration.Unregister();
-                    lane.Started.Enqueue(now);
-                    if (lane.Started.Count > _historyLength)
-                    {
-                        lane.Started.Dequeue();
+                        // Taken off the queue only now, so updates arriving during the wait still merge into it.
+                        waiter = Dequeue(lane, first.Value, now);
                     }
                 }
             }
 
-            if (wait > TimeSpan.Zero)
+            // The previous caller hears back only once the lane has settled, so whatever it does next
+            // (including dropping the lane as idle) sees the lane's current state.
+            completePrevious?.Invoke();
+            completePrevious = null;
+            if (waiter is not null)
+            {
+                completePrevious = await RunOneAsync(lane, waiter).ConfigureAwait(false);
+            }
+            else if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, _timeProvider).ConfigureAwait(false);
-                continue;
             }
-
-            await RunOneAsync(lane, waiter).ConfigureAwait(false);
+            else
+            {
+                return;
+            }
         }
     }
 
-    private async Task RunOneAsync(Lane lane, Waiter waiter)
+    private Waiter Dequeue(Lane lane, Item item, DateTimeOffset now)
+    {
+        lane.Queue.RemoveFirst();
+        item.Node = null;
+        if (item.MessageId is not null)
+        {
+            lane.WaitingUpdates.Remove(item.MessageId);
+        }
+
+        item.Waiter.Registration.Unregister();
+        lane.Started.Enqueue(now);
+        if (lane.Started.Count > _historyLength)
+        {
+            lane.Started.Dequeue();
+        }
+
+        return item.Waiter;
+    }
+
+    /// <summary>Runs one call and returns how to tell its caller the outcome.</summary>
+    private async Task<Action> RunOneAsync(Lane lane, Waiter waiter)
     {
         try
         {
             await waiter.Work(waiter.CancellationToken).ConfigureAwait(false);
-            waiter.Completion.TrySetResult();
+            return () => waiter.Completion.TrySetResult();
         }
         catch (OperationCanceledException) when (waiter.CancellationToken.IsCancellationRequested)
         {
-            waiter.Completion.TrySetCanceled(waiter.CancellationToken);
+            return () => waiter.Completion.TrySetCanceled(waiter.CancellationToken);
         }
         catch (Exception e)
         {
@@ -238,7 +252,7 @@ public sealed class ChatPacer
                 }
             }
 
-            waiter.Completion.TrySetException(e);
+            return () => waiter.Completion.TrySetException(e);
         }
     }
 

@@ -36,7 +36,8 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
 
     private TeamsChatGateway Gateway(TeamsOptions options) => new(
         new ConnectorClient(_http, new Token(options.Anonymous ? null : TeamsTestApp.BotToken), _trusted, Options.Create(options), TimeProvider.System, NullLogger<ConnectorClient>.Instance),
-        AdaptiveCardRendererTests.Renderer);
+        AdaptiveCardRendererTests.Renderer,
+        new ChatPacer(ChatRates.Teams(), TimeProvider.System));
 
     [Fact]
     public async Task PostCard_RepliesToTheCommand_AndReturnsTheActivityId()
@@ -120,7 +121,8 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
         var untrusted = new TrustedServiceUrls();
         var gateway = new TeamsChatGateway(
             new ConnectorClient(_http, new Token(TeamsTestApp.BotToken), untrusted, Options.Create(new TeamsOptions { AppId = "a", AppPassword = "s" }), TimeProvider.System, NullLogger<ConnectorClient>.Instance),
-            AdaptiveCardRendererTests.Renderer);
+            AdaptiveCardRendererTests.Renderer,
+        new ChatPacer(ChatRates.Teams(), TimeProvider.System));
 
         var error = await Assert.ThrowsAsync<ChatDeliveryException>(() => gateway.PostCardAsync(Conversation(), SampleCards.Approval(), CancellationToken.None));
 

@@ -8,12 +8,14 @@ namespace ChatBackup.UnitTests.Core;
 /// <summary>
 /// The lanes run on the thread pool while the test owns the fake clock, so the tests wait for what
 /// they expect (with a generous real timeout) and advance the clock only once the lane has acted:
-/// that keeps every recorded start time exact without asserting on real elapsed time.
+/// that keeps every recorded start time exact without asserting on real elapsed time. Before moving
+/// the clock across a boundary they also wait for the lane to have set its timer, or a timer set just
+/// after the move would be due a step later.
 /// </summary>
 public sealed class ChatPacerTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly WatchedClock _clock = new(new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)));
     private readonly ConcurrentQueue<(string What, DateTimeOffset At)> _started = new();
 
     private ChatPacer Slack() => new(ChatRates.Slack(), _clock);
@@ -139,6 +141,7 @@ public sealed class ChatPacerTests
         await WaitUntil(() => _started.Count == 1);
         for (var sent = 1; sent < 5; sent++)
         {
+            await WaitUntil(() => _clock.Timers == sent);
             _clock.Advance(TimeSpan.FromMilliseconds(999));
             await AssertStaysAt(sent);
             _clock.Advance(TimeSpan.FromMilliseconds(1));
@@ -157,12 +160,14 @@ public sealed class ChatPacerTests
         var sends = Enumerable.Range(1, 10).Select(i => pacer.SendAsync("19:a@thread", Record($"s{i}"), CancellationToken.None)).ToList();
 
         await WaitUntil(() => _started.Count == 7);
+        await WaitUntil(() => _clock.Timers == 1);
         _clock.Advance(TimeSpan.FromMilliseconds(999));
         await AssertStaysAt(7);
         _clock.Advance(TimeSpan.FromMilliseconds(1));
         await WaitUntil(() => _started.Count == 8);
 
         // 8 per 2 s holds the rest until two seconds after the first burst.
+        await WaitUntil(() => _clock.Timers == 2);
         _clock.Advance(TimeSpan.FromMilliseconds(999));
         await AssertStaysAt(8);
         await DriveAsync(Task.WhenAll(sends));
@@ -224,6 +229,7 @@ public sealed class ChatPacerTests
         await Assert.ThrowsAsync<ChatDeliveryException>(() => pacer.SendAsync("C1", _ => throw refused, CancellationToken.None));
 
         var next = pacer.SendAsync("C1", Record("next"), CancellationToken.None);
+        await WaitUntil(() => _clock.Timers == 1);
         _clock.Advance(TimeSpan.FromSeconds(4));
         await AssertStaysAt(0);
         _clock.Advance(TimeSpan.FromSeconds(1));
@@ -259,5 +265,27 @@ public sealed class ChatPacerTests
         };
 
         Assert.Equal(keys.Length, keys.Distinct().Count());
+    }
+
+    /// <summary>The fake clock, counting the timers the pacer sets so a test knows a lane is waiting.</summary>
+    private sealed class WatchedClock(FakeTimeProvider clock) : TimeProvider
+    {
+        private int _timers;
+
+        public int Timers => Volatile.Read(ref _timers);
+
+        public override long TimestampFrequency => clock.TimestampFrequency;
+
+        public void Advance(TimeSpan delta) => clock.Advance(delta);
+
+        public override DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+
+        public override long GetTimestamp() => clock.GetTimestamp();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _timers);
+            return clock.CreateTimer(callback, state, dueTime, period);
+        }
     }
 }

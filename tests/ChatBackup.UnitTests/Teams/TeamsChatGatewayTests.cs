@@ -72,6 +72,27 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABurstOfUpdates_IsCoalescedToTheLatest_AndANotificationInBetweenIsDelivered()
+    {
+        var calls = new List<Task>();
+        for (var i = 1; i <= 20; i++)
+        {
+            calls.Add(_gateway.UpdateCardAsync(Conversation(), "activity-7", SampleCards.Approval() with { FallbackText = $"step {i}" }, CancellationToken.None));
+            if (i == 10)
+            {
+                calls.Add(_gateway.PostNotificationAsync(Conversation(), "activity-7", SampleCards.Approval() with { FallbackText = "done" }, CancellationToken.None));
+            }
+        }
+
+        await Task.WhenAll(calls);
+
+        var puts = _botFramework.Calls.Where(c => c.HttpMethod == "PUT").ToList();
+        Assert.InRange(puts.Count, 1, 2);
+        Assert.Equal("step 20", puts[^1].Body!["summary"]!.GetValue<string>());
+        Assert.Equal("done", Assert.Single(_botFramework.Calls, c => c.HttpMethod == "POST").Body!["summary"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Notification_RepliesToTheCard()
     {
         await _gateway.PostNotificationAsync(Conversation(), "activity-9", SampleCards.Approval(), CancellationToken.None);

@@ -34,7 +34,9 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<BlockKitRenderer>();
         services.TryAddKeyedSingleton(
             SlackChatGateway.PacerKey,
-            (provider, _) => new ChatPacer(ChatRates.Slack(), provider.GetRequiredService<TimeProvider>()));
+            (provider, _) => new ChatPacer(
+                ChatRates.Slack(provider.GetRequiredService<IOptions<SlackOptions>>().Value.MessagesPerSecondPerChannel),
+                provider.GetRequiredService<TimeProvider>()));
         services.TryAddTransient<SlackChatGateway>();
         services.AddTransient<IChatGateway>(provider => provider.GetRequiredService<SlackChatGateway>());
         services.AddHostedService<SlackStartupCheck>();

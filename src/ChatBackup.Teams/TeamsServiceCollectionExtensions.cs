@@ -40,7 +40,9 @@ public static class TeamsServiceCollectionExtensions
         services.TryAddSingleton<ITeamsConversationStore, InMemoryTeamsConversationStore>();
         services.TryAddKeyedSingleton(
             TeamsChatGateway.PacerKey,
-            (provider, _) => new ChatPacer(ChatRates.Teams(), provider.GetRequiredService<TimeProvider>()));
+            (provider, _) => new ChatPacer(
+                ChatRates.Teams(provider.GetRequiredService<IOptions<TeamsOptions>>().Value.SendsPerSecondPerConversation),
+                provider.GetRequiredService<TimeProvider>()));
         services.TryAddTransient<TeamsChatGateway>();
         services.AddTransient<IChatGateway>(provider => provider.GetRequiredService<TeamsChatGateway>());
         services.TryAddTransient<TeamsActivityHandler>();

@@ -17,10 +17,18 @@ public static class ChatRates
 
     /// <summary>
     /// Teams limits a bot per thread to 7 sends per 1 s, 8 per 2 s and 60 per 30 s (and 1800 per hour,
-    /// which a chat-ops card never approaches, so it is not tracked to keep the history short).
+    /// which a chat-ops card never approaches, so it is not tracked to keep the history short). A
+    /// different per-second figure scales the longer windows alike, so raising it really raises the pace.
     /// </summary>
     public static IReadOnlyList<ChatRate> Teams(int sendsPerSecond = 7) =>
-        [new(sendsPerSecond, TimeSpan.FromSeconds(1)), new(8, TimeSpan.FromSeconds(2)), new(60, TimeSpan.FromSeconds(30))];
+    [
+        new(sendsPerSecond, TimeSpan.FromSeconds(1)),
+        new(Scaled(8, sendsPerSecond), TimeSpan.FromSeconds(2)),
+        new(Scaled(60, sendsPerSecond), TimeSpan.FromSeconds(30)),
+    ];
+
+    private static int Scaled(int limit, int sendsPerSecond) =>
+        (int)Math.Min(int.MaxValue, Math.Max(1L, (long)limit * sendsPerSecond / 7));
 }
 
 /// <summary>
@@ -221,10 +229,11 @@ public sealed class ChatPacer
         }
 
         item.Waiter.Registration.Unregister();
-        lane.Started.Enqueue(now);
-        if (lane.Started.Count > _historyLength)
+        lane.Started.Add(now);
+        if (lane.Started.Count >= 2 * _historyLength)
         {
-            lane.Started.Dequeue();
+            // Trimmed in halves so a long-lived lane costs amortised O(1) per call.
+            lane.Started.RemoveRange(0, lane.Started.Count - _historyLength);
         }
 
         return item.Waiter;
@@ -260,10 +269,10 @@ public sealed class ChatPacer
     private TimeSpan WaitBeforeNext(Lane lane, DateTimeOffset now)
     {
         var wait = lane.NotBefore - now;
-        var started = lane.Started.ToArray();
+        var started = lane.Started;
         foreach (var rate in _rates)
         {
-            if (started.Length >= rate.Limit)
+            if (started.Count >= rate.Limit)
             {
                 var free = started[^rate.Limit] + rate.Window - now;
                 if (free > wait)
@@ -293,7 +302,7 @@ public sealed class ChatPacer
         {
             if (!lane.Running
                 && lane.NotBefore <= now
-                && (lane.Started.Count == 0 || lane.Started.Last() + _longestWindow <= now))
+                && (lane.Started.Count == 0 || lane.Started[^1] + _longestWindow <= now))
             {
                 _lanes.Remove(key);
             }
@@ -306,8 +315,8 @@ public sealed class ChatPacer
 
         public Dictionary<string, Item> WaitingUpdates { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Start times of the latest calls, as many as the largest limit needs.</summary>
-        public Queue<DateTimeOffset> Started { get; } = new();
+        /// <summary>Start times of the latest calls, at least as many as the largest limit needs.</summary>
+        public List<DateTimeOffset> Started { get; } = [];
 
         public DateTimeOffset NotBefore { get; set; } = DateTimeOffset.MinValue;
 

@@ -201,6 +201,14 @@ public sealed class ChatPacerTests
     }
 
     [Fact]
+    public void TeamsRates_ScaleEveryWindowWithTheConfiguredFigure()
+    {
+        Assert.Equal([7, 8, 60], ChatRates.Teams().Select(r => r.Limit));
+        Assert.Equal([14, 16, 120], ChatRates.Teams(14).Select(r => r.Limit));
+        Assert.Equal([1, 1, 8], ChatRates.Teams(1).Select(r => r.Limit));
+    }
+
+    [Fact]
     public async Task ACancelledWaitingCall_IsWithdrawn_AndTheLaneGoesOn()
     {
         var pacer = Slack();

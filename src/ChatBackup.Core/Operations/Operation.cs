@@ -86,6 +86,9 @@ public sealed record Operation
     /// <summary>The channel was told the cross-region copy is available.</summary>
     public bool CopyNotificationSent { get; init; }
 
+    /// <summary>When a job started posting a notification of this operation (a lease; null when none is being posted).</summary>
+    public DateTimeOffset? PublishingSince { get; init; }
+
     /// <summary>What the approver is shown: the facts and pre-checks gathered before asking.</summary>
     public ImmutableList<Cards.Fact> Facts { get; init; } = [];
 

@@ -63,6 +63,9 @@ public sealed partial class OperationRunner(
         operation = await PublishAsync(operation, cancellationToken);
         return operation switch
         {
+            // Another job holds the lease on a notification: look again once it has expired, so
+            // a notification whose sender died is still sent.
+            _ when NotificationPending(operation) => new RunResult.RunAgain(operation.Step, PublishLease),
             { State: OperationState.AwaitingApproval } => RunResult.Done,
             _ when operation.State.IsFinal() => RunResult.Done,
             { Watching: not null } => RunResult.Watching,
@@ -349,21 +352,63 @@ public sealed partial class OperationRunner(
         // The AMI can be launched as soon as it is available, even while its copy goes on.
         if (operation is { Kind: OperationKind.CreateAmi, NotificationSent: false } && operation.Resource(ResourceKeys.ImageAvailable) is not null)
         {
-            await gateway.PostNotificationAsync(operation.Conversation, operation.CardMessageId, OperationCards.AmiAvailable(operation), cancellationToken);
-            CrashPoints.Hit(CrashPoints.NotificationPosted);
-            operation = (await store.UpdateAsync(operation.Id, o => o with { NotificationSent = true }, cancellationToken)).Operation ?? operation;
-            LogNotified(logger, operation.Id);
+            operation = await NotifyOnceAsync(
+                operation,
+                o => o.NotificationSent,
+                o => o with { NotificationSent = true },
+                OperationCards.AmiAvailable(operation),
+                cancellationToken);
         }
 
         if (operation is { CopyNotificationSent: false } && operation.Resource(ResourceKeys.CopyAvailable) is not null)
         {
-            await gateway.PostNotificationAsync(operation.Conversation, operation.CardMessageId, OperationCards.AmiAvailable(operation, copy: true), cancellationToken);
-            operation = (await store.UpdateAsync(operation.Id, o => o with { CopyNotificationSent = true }, cancellationToken)).Operation ?? operation;
-            LogNotified(logger, operation.Id);
+            operation = await NotifyOnceAsync(
+                operation,
+                o => o.CopyNotificationSent,
+                o => o with { CopyNotificationSent = true },
+                OperationCards.AmiAvailable(operation, copy: true),
+                cancellationToken);
         }
 
         return operation;
     }
+
+    /// <summary>
+    /// Posts a notification unless it was sent or another job is sending it right now: the sender
+    /// first takes a lease on the operation with a conditional write, so two jobs publishing the
+    /// same operation at once (a retry overlapping a slow first attempt) post it once. A lease left
+    /// by a process that died expires after <c>PublishLease</c>, and the next job sends it.
+    /// </summary>
+    private async Task<Operation> NotifyOnceAsync(
+        Operation operation, Func<Operation, bool> sent, Func<Operation, Operation> markSent, Card card, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var (leased, won) = await store.UpdateAsync(
+            operation.Id,
+            o => !sent(o) && (o.PublishingSince is not { } since || now - since >= PublishLease) ? o with { PublishingSince = now } : null,
+            cancellationToken);
+        if (!won)
+        {
+            return leased ?? operation;
+        }
+
+        await chat.For(operation.Conversation).PostNotificationAsync(operation.Conversation, operation.CardMessageId, card, cancellationToken);
+        CrashPoints.Hit(CrashPoints.NotificationPosted);
+        var (saved, _) = await store.UpdateAsync(operation.Id, o => markSent(o) with { PublishingSince = null }, cancellationToken);
+        LogNotified(logger, operation.Id);
+        return saved ?? operation;
+    }
+
+    /// <summary>
+    /// How long a job may take to post a notification before another job may try instead: long
+    /// enough for a post waiting its turn in the channel's pace, short enough that a notification
+    /// whose sender died is sent by the next job soon after.
+    /// </summary>
+    private TimeSpan PublishLease => TimeSpan.FromTicks(Math.Max(options.PollInterval.Ticks * 4, TimeSpan.FromSeconds(10).Ticks));
+
+    private static bool NotificationPending(Operation operation) =>
+        (operation is { Kind: OperationKind.CreateAmi, NotificationSent: false } && operation.Resource(ResourceKeys.ImageAvailable) is not null)
+        || (operation is { CopyNotificationSent: false } && operation.Resource(ResourceKeys.CopyAvailable) is not null);
 
     private static bool HasLiveCard(OperationKind kind) => kind is not (OperationKind.ListAmis or OperationKind.ListSnapshots);
 

@@ -24,7 +24,7 @@ public sealed class SlackOptionsValidatorTests
 
     [Fact]
     public void Enabled_WithBotToken_IsValid() =>
-        Assert.True(Validator.Validate(null, new SlackOptions { SigningSecret = "s", BotToken = "xoxb-1-2-3" }).Succeeded);
+        Assert.True(Validator.Validate(null, new SlackOptions { SigningSecret = "s", BotToken = "xoxb-test-token" }).Succeeded);
 
     [Theory]
     [InlineData(null)]

@@ -47,10 +47,12 @@ results="artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"
 
+# The full log goes to a file; the terminal gets the summary lines and every failure.
 dotnet test ChatBackup.sln --configuration Release \
   --logger "trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" 2>&1 | tee "$results/console.log" | grep -E "^\s*(Passed|Failed|Skipped|error|Total tests|  Failed|Test Run)|\[FAIL\]|Failed!|Passed!|error" || true
-status=${PIPESTATUS[0]}
+  --results-directory "$results" >"$results/console.log" 2>&1
+status=$?
+grep -E "^\s*(Failed|Skipped|Total tests|Passed:|Failed:|Test Run)|\[FAIL\]|Failed!|Passed!| error " "$results/console.log" || true
 
 passed=0
 failed=0
@@ -69,4 +71,7 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
 fi
 
 echo "${passed} passed, ${failed} failed"
+if [ "$failed" -gt 0 ] && [ "$status" -eq 0 ]; then
+  status=1
+fi
 exit "$status"

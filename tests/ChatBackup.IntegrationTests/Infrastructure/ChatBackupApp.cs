@@ -135,6 +135,30 @@ public sealed class ChatBackupApp : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>
+    /// Waits until the operation's card id is saved: Slack has answered chat.postMessage a moment
+    /// before the bot records the ts, so a click sent in between would name no message.
+    /// </summary>
+    public async Task<string> WaitForCardAsync(string operationId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var op = await Store.GetAsync(operationId, CancellationToken.None);
+            if (op?.CardMessageId is { } ts)
+            {
+                return ts;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{operationId} has no card after the timeout ({op?.State}, {op?.Phase}).");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>The operations this app has recorded in #ops, newest first.</summary>
     public Task<IReadOnlyList<Operation>> OperationsAsync(string channel = "C0123OPS") =>
         Store.ListRecentAsync("slack", channel, 100, CancellationToken.None);

@@ -34,10 +34,10 @@ public sealed class MotoApprovalTests(MotoFixture moto) : IAsyncLifetime
     private async Task<Operation> ApproveAsync(string command)
     {
         await _app.CommandAsync(command);
-        var card = await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && SlackText.Visible(c.Body).Contains("Approval needed", StringComparison.Ordinal));
+        await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && SlackText.Visible(c.Body).Contains("Approval needed", StringComparison.Ordinal));
         var op = (await _app.OperationsAsync())[0];
         await _app.CreateClient().SendAsync(_app.Signer.Interaction(
-            SlackRequestSigner.BlockActionsPayload(CardActions.Approve, op.Id, Bob, "bob", messageTs: card.Body!["ts"]?.ToString() ?? op.CardMessageId)));
+            SlackRequestSigner.BlockActionsPayload(CardActions.Approve, op.Id, Bob, "bob", messageTs: await _app.WaitForCardAsync(op.Id))));
         return await _app.WaitForFinalAsync(op.Id);
     }
 

@@ -51,7 +51,8 @@ public sealed class SlackApprovalTests : IAsyncLifetime
         var card = await _slack.WaitForAsync(c => c.Method == "chat.postMessage" && SlackText.Visible(c.Body).Contains("Approval needed", StringComparison.Ordinal));
         var op = Assert.Single(await _app.OperationsAsync());
         Assert.Equal(OperationState.AwaitingApproval, op.State);
-        return (op.Id, card.Body!["ts"]?.ToString() ?? op.CardMessageId!);
+        Assert.NotNull(card);
+        return (op.Id, await _app.WaitForCardAsync(op.Id));
     }
 
     private Task<HttpResponseMessage> ClickAsync(string actionId, string operationId, string cardTs, string userId, string userName, string? actionTs = null) =>

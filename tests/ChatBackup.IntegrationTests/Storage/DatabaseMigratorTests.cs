@@ -3,6 +3,8 @@ using ChatBackup.Testing.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
+using ChatBackup.Testing.Operations;
+
 namespace ChatBackup.IntegrationTests.Storage;
 
 [Collection(PostgresFixture.Collection)]

@@ -1,6 +1,8 @@
 using ChatBackup.Core.Operations;
 using ChatBackup.Testing.Slack;
 
+using ChatBackup.Testing.Operations;
+
 namespace ChatBackup.IntegrationTests.Storage;
 
 /// <summary>

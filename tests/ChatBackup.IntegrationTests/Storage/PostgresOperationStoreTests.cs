@@ -4,6 +4,8 @@ using ChatBackup.Testing.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
+using ChatBackup.Testing.Operations;
+
 namespace ChatBackup.IntegrationTests.Storage;
 
 /// <summary>The store contract against a real PostgreSQL database, one fresh database per test.</summary>

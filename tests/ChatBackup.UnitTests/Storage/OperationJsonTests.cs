@@ -1,18 +1,11 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using ChatBackup.Core.Intents;
-using ChatBackup.Core.Intents.Cancel;
-using ChatBackup.Core.Intents.CopyAmi;
-using ChatBackup.Core.Intents.CreateAmi;
-using ChatBackup.Core.Intents.CreateSnapshot;
-using ChatBackup.Core.Intents.DeleteAmi;
-using ChatBackup.Core.Intents.DeleteSnapshot;
-using ChatBackup.Core.Intents.Help;
-using ChatBackup.Core.Intents.ListBackups;
 using ChatBackup.Core.Intents.RestoreSnapshot;
 using ChatBackup.Core.Intents.Status;
 using ChatBackup.Core.Operations;
 using ChatBackup.Storage;
+using ChatBackup.Testing.Operations;
 
 namespace ChatBackup.UnitTests.Storage;
 
@@ -20,21 +13,16 @@ public sealed class OperationJsonTests
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public static TheoryData<Intent> AllIntents() =>
-    [
-        new HelpIntent(),
-        new CreateAmiIntent(new InstanceRef("web-01"), "web-01 \"before\" ✓", NoReboot: true, TargetRegion: "eu-west-1", CopyTo: "us-west-2"),
-        new CreateSnapshotIntent("vol-0123456789abcdef0", "before the upgrade", "eu-west-1"),
-        new CopyAmiIntent("ami-0123456789abcdef0", "us-west-2", "dr", Encrypted: true, KmsKeyId: "alias/backup", TargetRegion: "eu-west-1"),
-        new RestoreSnapshotIntent("snap-0123456789abcdef0", new InstanceRef("i-0123456789abcdef0"), "/dev/sdf", VolumeType.Io2, 100, 3000, 250, "eu-west-1"),
-        new ListAmisIntent(new InstanceRef("web-01"), "eu-west-1", 5),
-        new ListSnapshotsIntent("vol-0123456789abcdef0", null, null, 50),
-        new StatusIntent("op-abcdefgh"),
-        new StatusIntent(),
-        new DeleteAmiIntent("ami-0123456789abcdef0", KeepSnapshots: true),
-        new DeleteSnapshotIntent("snap-0123456789abcdef0", "eu-west-1"),
-        new CancelIntent("op-abcdefgh"),
-    ];
+    public static TheoryData<Intent> AllIntents()
+    {
+        var intents = new TheoryData<Intent>();
+        foreach (var intent in SampleOperations.Intents.Values.Append(new StatusIntent()))
+        {
+            intents.Add(intent);
+        }
+
+        return intents;
+    }
 
     [Fact]
     public void EveryIntentType_IsCovered()
@@ -53,7 +41,7 @@ public sealed class OperationJsonTests
 
         var back = OperationJson.Deserialize(OperationJson.Serialize(operation));
 
-        AssertSame(operation, back);
+        SampleOperations.AssertSame(operation, back);
     }
 
     [Theory]
@@ -65,7 +53,7 @@ public sealed class OperationJsonTests
         // jsonb returns keys shortest first, so "verb" need not lead the intent object.
         var back = OperationJson.Deserialize(Reorder(JsonNode.Parse(OperationJson.Serialize(operation))!).ToJsonString());
 
-        AssertSame(operation, back);
+        SampleOperations.AssertSame(operation, back);
     }
 
     [Fact]
@@ -88,13 +76,6 @@ public sealed class OperationJsonTests
         JsonArray array => new JsonArray(array.Select(i => i is null ? null : Reorder(i.DeepClone())).ToArray()),
         _ => node.DeepClone(),
     };
-
-    private static void AssertSame(Operation expected, Operation actual)
-    {
-        Assert.Equal(expected.Resources.OrderBy(r => r.Key), actual.Resources.OrderBy(r => r.Key));
-        Assert.Equal(expected, actual with { Resources = expected.Resources });
-        Assert.Equal(expected.CreatedAt.Offset, actual.CreatedAt.Offset);
-    }
 
     private static Operation Full(Intent intent) => new()
     {

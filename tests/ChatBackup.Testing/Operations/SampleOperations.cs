@@ -12,7 +12,9 @@ using ChatBackup.Core.Intents.RestoreSnapshot;
 using ChatBackup.Core.Intents.Status;
 using ChatBackup.Core.Operations;
 
-namespace ChatBackup.IntegrationTests.Storage;
+using Xunit;
+
+namespace ChatBackup.Testing.Operations;
 
 /// <summary>Operations with every field set, one per intent type, for round-trip tests.</summary>
 public static class SampleOperations

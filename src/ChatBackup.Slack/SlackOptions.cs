@@ -16,12 +16,6 @@ public sealed class SlackOptions
     /// <summary>Web API base; GovSlack and tests point it elsewhere.</summary>
     public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
 
-    /// <summary>
-    /// Messages started per second in one channel. Slack allows about one; more risks 429s that hold
-    /// the whole channel. Tests that run the bot at full speed raise it.
-    /// </summary>
-    public int MessagesPerSecondPerChannel { get; set; } = 1;
-
     public bool Enabled => !string.IsNullOrEmpty(SigningSecret);
 }
 
@@ -40,11 +34,6 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         {
             // Without the slash HttpClient drops the last path segment ("api") when resolving "chat.postMessage".
             failures.Add("Slack:ApiBaseUrl must end with '/'.");
-        }
-
-        if (options.MessagesPerSecondPerChannel < 1)
-        {
-            failures.Add("Slack:MessagesPerSecondPerChannel must be at least 1.");
         }
 
         if (options.Enabled && (options.BotToken is null || !options.BotToken.StartsWith("xoxb-", StringComparison.Ordinal)))

@@ -32,11 +32,6 @@ public static class SlackServiceCollectionExtensions
             .RemoveAllLoggers();
 
         services.TryAddSingleton<BlockKitRenderer>();
-        services.TryAddKeyedSingleton(
-            SlackChatGateway.PacerKey,
-            (provider, _) => new ChatPacer(
-                ChatRates.Slack(provider.GetRequiredService<IOptions<SlackOptions>>().Value.MessagesPerSecondPerChannel),
-                provider.GetRequiredService<TimeProvider>()));
         services.TryAddTransient<SlackChatGateway>();
         services.AddTransient<IChatGateway>(provider => provider.GetRequiredService<SlackChatGateway>());
         services.AddHostedService<SlackStartupCheck>();

@@ -27,12 +27,6 @@ public sealed class TeamsOptions
 
     public bool Enabled => !string.IsNullOrEmpty(AppId) || AllowAnonymous;
 
-    /// <summary>
-    /// Sends started per second in one conversation; Teams allows 7 (with 8 per 2 s and 60 per 30 s,
-    /// which scale with it). Tests that run the bot at full speed raise it.
-    /// </summary>
-    public int SendsPerSecondPerConversation { get; set; } = 7;
-
     /// <summary>True when activities are accepted without a token and replies are sent without one.</summary>
     public bool Anonymous => string.IsNullOrEmpty(AppId) && AllowAnonymous;
 }
@@ -53,11 +47,6 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
         if (options.AllowAnonymous && hasAppId)
         {
             failures.Add("Teams:AllowAnonymous is only valid without Teams:AppId: a registered bot always verifies tokens.");
-        }
-
-        if (options.SendsPerSecondPerConversation < 1)
-        {
-            failures.Add("Teams:SendsPerSecondPerConversation must be at least 1.");
         }
 
         if (hasAppId && string.IsNullOrEmpty(options.AppPassword))

@@ -38,11 +38,6 @@ public static class TeamsServiceCollectionExtensions
         services.AddHttpClient<ConnectorClient>(client => client.Timeout = TimeSpan.FromSeconds(30));
         services.TryAddSingleton<AdaptiveCardRenderer>();
         services.TryAddSingleton<ITeamsConversationStore, InMemoryTeamsConversationStore>();
-        services.TryAddKeyedSingleton(
-            TeamsChatGateway.PacerKey,
-            (provider, _) => new ChatPacer(
-                ChatRates.Teams(provider.GetRequiredService<IOptions<TeamsOptions>>().Value.SendsPerSecondPerConversation),
-                provider.GetRequiredService<TimeProvider>()));
         services.TryAddTransient<TeamsChatGateway>();
         services.AddTransient<IChatGateway>(provider => provider.GetRequiredService<TeamsChatGateway>());
         services.TryAddTransient<TeamsActivityHandler>();

@@ -2,7 +2,6 @@ using ChatBackup.Core.Cards;
 using ChatBackup.Core.Chat;
 using ChatBackup.Core.Operations;
 using ChatBackup.Slack.BlockKit;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ChatBackup.Slack.SlackClient;
@@ -11,20 +10,10 @@ namespace ChatBackup.Slack.SlackClient;
 /// Delivers operation cards to Slack. Cards are channel messages updated in place; when the bot
 /// cannot post in the channel, the requester gets them privately through <c>response_url</c>
 /// and the returned message id is a <see cref="ResponseUrlMarker"/> so updates follow the same path.
-/// Every call waits its turn in the channel's <see cref="ChatPacer"/> lane (Slack: about one message
-/// per second per channel), where a waiting card update is replaced by a newer one.
 /// </summary>
-public sealed class SlackChatGateway(
-    SlackApiClient api,
-    BlockKitRenderer renderer,
-    [FromKeyedServices(SlackChatGateway.PacerKey)] ChatPacer pacer,
-    TimeProvider timeProvider,
-    ILogger<SlackChatGateway> logger)
+public sealed class SlackChatGateway(SlackApiClient api, BlockKitRenderer renderer, TimeProvider timeProvider, ILogger<SlackChatGateway> logger)
     : IChatGateway
 {
-    /// <summary>The service key of Slack's <see cref="ChatPacer"/>; one instance so all gateways share the lanes.</summary>
-    public const string PacerKey = "slack";
-
     /// <summary>Prefix of message ids that stand for "the message behind the conversation's response_url".</summary>
     public const string ResponseUrlMarker = "ru:";
 
@@ -34,19 +23,7 @@ public sealed class SlackChatGateway(
 
     public string Platform => "slack";
 
-    public Task<string> PostCardAsync(ConversationRef conversation, Card card, CancellationToken cancellationToken) =>
-        pacer.SendAsync(ChatPacer.LaneKey(conversation), ct => PostCardNowAsync(conversation, card, ct), cancellationToken);
-
-    public Task UpdateCardAsync(ConversationRef conversation, string messageId, Card card, CancellationToken cancellationToken) =>
-        pacer.UpdateAsync(ChatPacer.LaneKey(conversation), messageId, ct => UpdateCardNowAsync(conversation, messageId, card, ct), cancellationToken);
-
-    public Task PostNotificationAsync(ConversationRef conversation, string? cardMessageId, Card card, CancellationToken cancellationToken) =>
-        pacer.SendAsync(ChatPacer.LaneKey(conversation), ct => PostNotificationNowAsync(conversation, cardMessageId, card, ct), cancellationToken);
-
-    public Task PostPrivateAsync(ConversationRef conversation, string userId, Card card, CancellationToken cancellationToken) =>
-        pacer.SendAsync(ChatPacer.LaneKey(conversation), ct => PostPrivateNowAsync(conversation, userId, card, ct), cancellationToken);
-
-    private async Task<string> PostCardNowAsync(ConversationRef conversation, Card card, CancellationToken cancellationToken)
+    public async Task<string> PostCardAsync(ConversationRef conversation, Card card, CancellationToken cancellationToken)
     {
         var message = renderer.Render(card);
         try
@@ -78,7 +55,7 @@ public sealed class SlackChatGateway(
         }
     }
 
-    private async Task UpdateCardNowAsync(ConversationRef conversation, string messageId, Card card, CancellationToken cancellationToken)
+    public async Task UpdateCardAsync(ConversationRef conversation, string messageId, Card card, CancellationToken cancellationToken)
     {
         var message = renderer.Render(card);
         if (IsResponseUrlMarker(messageId))
@@ -101,7 +78,7 @@ public sealed class SlackChatGateway(
         }
     }
 
-    private async Task PostNotificationNowAsync(ConversationRef conversation, string? cardMessageId, Card card, CancellationToken cancellationToken)
+    public async Task PostNotificationAsync(ConversationRef conversation, string? cardMessageId, Card card, CancellationToken cancellationToken)
     {
         var message = renderer.Render(card);
         if (cardMessageId is not null && IsResponseUrlMarker(cardMessageId))
@@ -130,7 +107,7 @@ public sealed class SlackChatGateway(
         }
     }
 
-    private async Task PostPrivateNowAsync(ConversationRef conversation, string userId, Card card, CancellationToken cancellationToken)
+    public async Task PostPrivateAsync(ConversationRef conversation, string userId, Card card, CancellationToken cancellationToken)
     {
         var message = renderer.Render(card);
         try

@@ -3,62 +3,39 @@ using ChatBackup.Core.Chat;
 using ChatBackup.Core.Operations;
 using ChatBackup.Teams.Activities;
 using ChatBackup.Teams.AdaptiveCards;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatBackup.Teams.Connector;
 
 /// <summary>
 /// Delivers operation cards to Teams through the Bot Connector. Cards are replies to the message
 /// that asked (so they sit in its thread in a channel) and are updated in place with PUT.
-/// Every call waits its turn in the conversation's <see cref="ChatPacer"/> lane (Teams: 7 sends per
-/// second per thread), where a waiting card update is replaced by a newer one.
 /// </summary>
 /// <remarks>
 /// Teams bots cannot send ephemeral messages in channels or group chats, so
 /// <see cref="PostPrivateAsync"/> answers in the conversation like everything else; in a personal
 /// chat that is private anyway. Cards therefore never carry secrets.
 /// </remarks>
-public sealed class TeamsChatGateway(
-    ConnectorClient connector,
-    AdaptiveCardRenderer renderer,
-    [FromKeyedServices(TeamsChatGateway.PacerKey)] ChatPacer pacer)
-    : IChatGateway
+public sealed class TeamsChatGateway(ConnectorClient connector, AdaptiveCardRenderer renderer) : IChatGateway
 {
-    /// <summary>The service key of Teams' <see cref="ChatPacer"/>; one instance so all gateways share the lanes.</summary>
-    public const string PacerKey = "teams";
-
     public string Platform => "teams";
 
     public Task<string> PostCardAsync(ConversationRef conversation, Card card, CancellationToken cancellationToken) =>
-        pacer.SendAsync(
-            ChatPacer.LaneKey(conversation),
-            ct => DeliverAsync(() => PostAsync(conversation, conversation.ReplyToId, card, ct), ct),
-            cancellationToken);
+        DeliverAsync(() => PostAsync(conversation, conversation.ReplyToId, card, cancellationToken), cancellationToken);
 
     public Task UpdateCardAsync(ConversationRef conversation, string messageId, Card card, CancellationToken cancellationToken) =>
-        pacer.UpdateAsync(
-            ChatPacer.LaneKey(conversation),
-            messageId,
-            ct => DeliverAsync(
-                async () =>
-                {
-                    await connector.UpdateAsync(ServiceUrl(conversation), conversation.ChannelId, messageId, Message(card), ct);
-                    return messageId;
-                },
-                ct),
+        DeliverAsync(
+            async () =>
+            {
+                await connector.UpdateAsync(ServiceUrl(conversation), conversation.ChannelId, messageId, Message(card), cancellationToken);
+                return messageId;
+            },
             cancellationToken);
 
     public Task PostNotificationAsync(ConversationRef conversation, string? cardMessageId, Card card, CancellationToken cancellationToken) =>
-        pacer.SendAsync(
-            ChatPacer.LaneKey(conversation),
-            ct => DeliverAsync(() => PostAsync(conversation, cardMessageId ?? conversation.ReplyToId, card, ct), ct),
-            cancellationToken);
+        DeliverAsync(() => PostAsync(conversation, cardMessageId ?? conversation.ReplyToId, card, cancellationToken), cancellationToken);
 
     public Task PostPrivateAsync(ConversationRef conversation, string userId, Card card, CancellationToken cancellationToken) =>
-        pacer.SendAsync(
-            ChatPacer.LaneKey(conversation),
-            ct => DeliverAsync(() => PostAsync(conversation, conversation.ReplyToId, card, ct), ct),
-            cancellationToken);
+        DeliverAsync(() => PostAsync(conversation, conversation.ReplyToId, card, cancellationToken), cancellationToken);
 
     /// <summary>A message activity carrying the card; <c>summary</c> is what notifications show.</summary>
     public Activity Message(Card card) => new()

@@ -40,10 +40,6 @@ public sealed class ChatBackupApp : WebApplicationFactory<Program>
             ["Aws:DefaultRegion"] = Region,
             ["Backup:PollInterval"] = "00:00:00.100",
             ["Backup:CardUpdateInterval"] = "00:00:00",
-
-            // Like the card interval: these tests check what is said, not how fast; ChatPacerTests check the pace.
-            ["Slack:MessagesPerSecondPerChannel"] = "1000",
-            ["Teams:SendsPerSecondPerConversation"] = "1000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

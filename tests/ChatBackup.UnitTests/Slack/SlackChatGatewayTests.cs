@@ -7,15 +7,12 @@ using ChatBackup.Slack.SlackClient;
 using ChatBackup.Testing.Slack;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ChatBackup.UnitTests.Slack;
 
 public sealed class SlackChatGatewayTests : IAsyncLifetime
 {
     private static readonly Card Card = new("Create AMI", CardTone.InProgress, [new TextBlock("Creating image")], "Creating AMI of web-01");
-    // These tests are about what each call sends, so the lane lets them through without Slack's 1 s spacing.
-    private static readonly ChatPacer Unpaced = new([new ChatRate(1000, TimeSpan.FromSeconds(1))], TimeProvider.System);
     private RecordingSlackServer _slack = null!;
     private SlackChatGateway _gateway = null!;
     private ConversationRef _conversation = null!;
@@ -24,7 +21,7 @@ public sealed class SlackChatGatewayTests : IAsyncLifetime
     {
         _slack = await RecordingSlackServer.StartAsync();
         var api = new SlackApiClient(_slack.ApiHttpClient, Options.Create(new SlackOptions { SigningSecret = "s", BotToken = "xoxb-t" }), TimeProvider.System, NullLogger<SlackApiClient>.Instance);
-        _gateway = new SlackChatGateway(api, new BlockKitRenderer(), Unpaced, TimeProvider.System, NullLogger<SlackChatGateway>.Instance);
+        _gateway = new SlackChatGateway(api, new BlockKitRenderer(), TimeProvider.System, NullLogger<SlackChatGateway>.Instance);
         _conversation = new ConversationRef("slack", "C0123OPS", ResponseUrl: _slack.ResponseUrl("cmd-1"), TeamId: "T1");
     }
 
@@ -140,37 +137,5 @@ public sealed class SlackChatGatewayTests : IAsyncLifetime
             _gateway.PostPrivateAsync(_conversation, "U1", Card, CancellationToken.None));
         Assert.Equal("invalid_auth", e.Code);
         Assert.False(e.IsRetryable);
-    }
-
-    [Fact]
-    public async Task ABurstOfUpdates_SendsOnlyTheFirstAndTheLatest_AtSlacksPace_AndANotificationInBetweenIsDelivered()
-    {
-        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var api = new SlackApiClient(_slack.ApiHttpClient, Options.Create(new SlackOptions { SigningSecret = "s", BotToken = "xoxb-t" }), TimeProvider.System, NullLogger<SlackApiClient>.Instance);
-        var gateway = new SlackChatGateway(api, new BlockKitRenderer(), new ChatPacer(ChatRates.Slack(), clock), clock, NullLogger<SlackChatGateway>.Instance);
-        Card Progress(int percent) => Card with { FallbackText = $"Creating AMI of web-01: {percent}%" };
-
-        var calls = new List<Task> { gateway.UpdateCardAsync(_conversation, "1.2", Progress(5), CancellationToken.None) };
-        await _slack.WaitForAsync("chat.update");
-        for (var i = 2; i <= 20; i++)
-        {
-            calls.Add(gateway.UpdateCardAsync(_conversation, "1.2", Progress(i * 5), CancellationToken.None));
-            if (i == 10)
-            {
-                calls.Add(gateway.PostNotificationAsync(_conversation, "1.2", Card with { FallbackText = "AMI ami-1 is available" }, CancellationToken.None));
-            }
-        }
-
-        var all = Task.WhenAll(calls);
-        for (var second = 0; second < 100 && !all.IsCompleted; second++)
-        {
-            clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.WhenAny(all, Task.Delay(50));
-        }
-
-        await all;
-        Assert.Equal(
-            ["chat.update: Creating AMI of web-01: 5%", "chat.update: Creating AMI of web-01: 100%", "chat.postMessage: AMI ami-1 is available"],
-            _slack.Calls.Select(c => $"{c.Method}: {c["text"]}"));
     }
 }

@@ -15,14 +15,6 @@ public sealed class SlackOptionsValidatorTests
     }
 
     [Fact]
-    public void MessagesPerSecondBelowOne_FailsNamingTheKey()
-    {
-        var result = Validator.Validate(null, new SlackOptions { MessagesPerSecondPerChannel = 0 });
-        Assert.True(result.Failed);
-        Assert.Contains("Slack:MessagesPerSecondPerChannel", result.FailureMessage, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Enabled_WithBotToken_IsValid() =>
         Assert.True(Validator.Validate(null, new SlackOptions { SigningSecret = "s", BotToken = "xoxb-test-token" }).Succeeded);
 

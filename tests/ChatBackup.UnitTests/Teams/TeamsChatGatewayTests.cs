@@ -36,8 +36,7 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
 
     private TeamsChatGateway Gateway(TeamsOptions options) => new(
         new ConnectorClient(_http, new Token(options.Anonymous ? null : TeamsTestApp.BotToken), _trusted, Options.Create(options), TimeProvider.System, NullLogger<ConnectorClient>.Instance),
-        AdaptiveCardRendererTests.Renderer,
-        new ChatPacer(ChatRates.Teams(), TimeProvider.System));
+        AdaptiveCardRendererTests.Renderer);
 
     [Fact]
     public async Task PostCard_RepliesToTheCommand_AndReturnsTheActivityId()
@@ -69,27 +68,6 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
         Assert.Equal("activity-7", call.ActivityId);
         Assert.Equal("message", call.Body!["type"]!.GetValue<string>());
         Assert.Equal("activity-7", call.Body["id"]!.GetValue<string>());
-    }
-
-    [Fact]
-    public async Task ABurstOfUpdates_IsCoalescedToTheLatest_AndANotificationInBetweenIsDelivered()
-    {
-        var calls = new List<Task>();
-        for (var i = 1; i <= 20; i++)
-        {
-            calls.Add(_gateway.UpdateCardAsync(Conversation(), "activity-7", SampleCards.Approval() with { FallbackText = $"step {i}" }, CancellationToken.None));
-            if (i == 10)
-            {
-                calls.Add(_gateway.PostNotificationAsync(Conversation(), "activity-7", SampleCards.Approval() with { FallbackText = "done" }, CancellationToken.None));
-            }
-        }
-
-        await Task.WhenAll(calls);
-
-        var puts = _botFramework.Calls.Where(c => c.HttpMethod == "PUT").ToList();
-        Assert.InRange(puts.Count, 1, 2);
-        Assert.Equal("step 20", puts[^1].Body!["summary"]!.GetValue<string>());
-        Assert.Equal("done", Assert.Single(_botFramework.Calls, c => c.HttpMethod == "POST").Body!["summary"]!.GetValue<string>());
     }
 
     [Fact]
@@ -142,8 +120,7 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
         var untrusted = new TrustedServiceUrls();
         var gateway = new TeamsChatGateway(
             new ConnectorClient(_http, new Token(TeamsTestApp.BotToken), untrusted, Options.Create(new TeamsOptions { AppId = "a", AppPassword = "s" }), TimeProvider.System, NullLogger<ConnectorClient>.Instance),
-            AdaptiveCardRendererTests.Renderer,
-        new ChatPacer(ChatRates.Teams(), TimeProvider.System));
+            AdaptiveCardRendererTests.Renderer);
 
         var error = await Assert.ThrowsAsync<ChatDeliveryException>(() => gateway.PostCardAsync(Conversation(), SampleCards.Approval(), CancellationToken.None));
 

@@ -25,10 +25,6 @@ public sealed class TeamsOptionsValidatorTests
     }
 
     [Fact]
-    public void SendsPerSecondBelowOne_NamesTheKey() =>
-        Assert.Contains(Failures(new TeamsOptions { SendsPerSecondPerConversation = 0 }), f => f.Contains("Teams:SendsPerSecondPerConversation", StringComparison.Ordinal));
-
-    [Fact]
     public void AppIdWithoutPassword_NamesTheKey() =>
         Assert.Contains(Failures(new TeamsOptions { AppId = "app" }), f => f.Contains("Teams:AppPassword", StringComparison.Ordinal));
 

@@ -91,25 +91,8 @@ public sealed class RecordingSlackServer : IAsyncDisposable
         Script(method, new Scripted(statusCode, $"http_{statusCode}"));
 
     /// <summary>Waits until a recorded call matches; on timeout fails listing everything recorded.</summary>
-    public async Task<RecordedSlackCall> WaitForAsync(Func<RecordedSlackCall, bool> predicate, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
-        while (true)
-        {
-            if (_calls.FirstOrDefault(predicate) is { } match)
-            {
-                return match;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                var recorded = _calls.IsEmpty ? "  (nothing)" : string.Join('\n', _calls.Select(c => "  " + c));
-                throw new TimeoutException($"No matching Slack call within {timeout ?? TimeSpan.FromSeconds(5)}. Recorded:\n{recorded}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public Task<RecordedSlackCall> WaitForAsync(Func<RecordedSlackCall, bool> predicate, TimeSpan? timeout = null) =>
+        Recorded.WaitForAsync(_calls, predicate, timeout, "Slack");
 
     public Task<RecordedSlackCall> WaitForAsync(string method, TimeSpan? timeout = null) =>
         WaitForAsync(c => c.Method == method && c.Succeeded, timeout);

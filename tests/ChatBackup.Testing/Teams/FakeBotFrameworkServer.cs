@@ -99,26 +99,8 @@ public sealed class FakeBotFrameworkServer : IAsyncDisposable
         _scripted.Enqueue(new Scripted(status, code, retryAfterSeconds));
 
     /// <summary>Waits until a recorded call matches; on timeout fails listing everything recorded.</summary>
-    public async Task<RecordedBotCall> WaitForAsync(Func<RecordedBotCall, bool> predicate, TimeSpan? timeout = null)
-    {
-        var limit = timeout ?? TimeSpan.FromSeconds(5);
-        var deadline = DateTime.UtcNow + limit;
-        while (true)
-        {
-            if (_calls.FirstOrDefault(predicate) is { } match)
-            {
-                return match;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                var recorded = _calls.IsEmpty ? "  (nothing)" : string.Join('\n', _calls.Select(c => "  " + c));
-                throw new TimeoutException($"No matching Bot Connector call within {limit}. Recorded:\n{recorded}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    public Task<RecordedBotCall> WaitForAsync(Func<RecordedBotCall, bool> predicate, TimeSpan? timeout = null) =>
+        Recorded.WaitForAsync(_calls, predicate, timeout, "Bot Connector");
 
     public Task<RecordedBotCall> WaitForAsync(string kind, TimeSpan? timeout = null) =>
         WaitForAsync(c => c.Kind == kind && c.Succeeded, timeout);

@@ -16,6 +16,9 @@ public sealed class SlackOptions
     /// <summary>Web API base; GovSlack and tests point it elsewhere.</summary>
     public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
 
+    /// <summary>Messages the bot starts per second in one channel (Slack allows about 1).</summary>
+    public int PostsPerSecondPerChannel { get; set; } = 1;
+
     public bool Enabled => !string.IsNullOrEmpty(SigningSecret);
 }
 
@@ -34,6 +37,11 @@ internal sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
         {
             // Without the slash HttpClient drops the last path segment ("api") when resolving "chat.postMessage".
             failures.Add("Slack:ApiBaseUrl must end with '/'.");
+        }
+
+        if (options.PostsPerSecondPerChannel is < 1 or > 100)
+        {
+            failures.Add("Slack:PostsPerSecondPerChannel must be between 1 and 100.");
         }
 
         if (options.Enabled && (options.BotToken is null || !options.BotToken.StartsWith("xoxb-", StringComparison.Ordinal)))

@@ -25,6 +25,9 @@ public sealed class TeamsOptions
     /// <summary>With no <see cref="AppId"/>, accept unauthenticated activities (local Agents Playground only).</summary>
     public bool AllowAnonymous { get; set; }
 
+    /// <summary>Sends per second in one conversation (Teams allows 7 per second, 8 per 2 s, 60 per 30 s); the longer windows scale with it.</summary>
+    public int SendsPerSecondPerConversation { get; set; } = 7;
+
     public bool Enabled => !string.IsNullOrEmpty(AppId) || AllowAnonymous;
 
     /// <summary>True when activities are accepted without a token and replies are sent without one.</summary>
@@ -41,6 +44,11 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
             || (metadata.Scheme != Uri.UriSchemeHttps && !(metadata.Scheme == Uri.UriSchemeHttp && IsLoopback(metadata))))
         {
             failures.Add("Teams:OpenIdMetadataUrl must be an absolute https URL (http is allowed only for a loopback host).");
+        }
+
+        if (options.SendsPerSecondPerConversation is < 1 or > 1000)
+        {
+            failures.Add("Teams:SendsPerSecondPerConversation must be between 1 and 1000.");
         }
 
         var hasAppId = !string.IsNullOrEmpty(options.AppId);

@@ -307,7 +307,7 @@ public sealed partial class OperationRunner(
     {
         try
         {
-            var id = await chat.For(operation.Conversation).PostCardAsync(operation.Conversation, OperationCards.For(operation, now), cancellationToken);
+            var id = await chat.For(operation.Conversation).PostCardAsync(operation.Conversation, OperationCards.For(operation, now), new MessageMark(operation.Id, MessageMark.Card), cancellationToken);
             CrashPoints.Hit(CrashPoints.CardPosted);
             var (saved, _) = await store.UpdateAsync(
                 operation.Id,
@@ -392,7 +392,7 @@ public sealed partial class OperationRunner(
             return leased ?? operation;
         }
 
-        await chat.For(operation.Conversation).PostNotificationAsync(operation.Conversation, operation.CardMessageId, card, cancellationToken);
+        await chat.For(operation.Conversation).PostNotificationAsync(operation.Conversation, operation.CardMessageId, card, null, cancellationToken);
         CrashPoints.Hit(CrashPoints.NotificationPosted);
         var (saved, _) = await store.UpdateAsync(operation.Id, o => markSent(o) with { PublishingSince = null }, cancellationToken);
         LogNotified(logger, operation.Id);

@@ -11,7 +11,7 @@ namespace ChatBackup.Slack.SlackClient;
 /// cannot post in the channel, the requester gets them privately through <c>response_url</c>
 /// and the returned message id is a <see cref="ResponseUrlMarker"/> so updates follow the same path.
 /// </summary>
-public sealed class SlackChatGateway(SlackApiClient api, BlockKitRenderer renderer, TimeProvider timeProvider, ILogger<SlackChatGateway> logger)
+public sealed class SlackChatGateway(SlackApiClient api, BlockKitRenderer renderer, Microsoft.Extensions.Options.IOptions<SlackOptions> options, TimeProvider timeProvider, ILogger<SlackChatGateway> logger)
     : IChatGateway
 {
     /// <summary>Prefix of message ids that stand for "the message behind the conversation's response_url".</summary>
@@ -23,7 +23,23 @@ public sealed class SlackChatGateway(SlackApiClient api, BlockKitRenderer render
 
     public string Platform => "slack";
 
-    public async Task<string> PostCardAsync(ConversationRef conversation, Card card, CancellationToken cancellationToken)
+    public bool CanFindPosted => false;
+
+    /// <summary>
+    /// Posts are paced per channel (Slack allows about one message per second in a channel);
+    /// updates are Tier 3 per workspace, so they share one lane that only pauses on a 429.
+    /// </summary>
+    public IReadOnlyList<ChatLane> LanesFor(ConversationRef conversation, ChatCall call) => call switch
+    {
+        ChatCall.Post => [new ChatLane($"slack:{conversation.TeamId}:{conversation.ChannelId}", [new ChatRate(options.Value.PostsPerSecondPerChannel, TimeSpan.FromSeconds(1))])],
+        _ => [new ChatLane($"slack:{conversation.TeamId}:updates", [])],
+    };
+
+    public Task<string?> FindPostedAsync(
+        ConversationRef conversation, string? threadMessageId, MessageMark mark, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>(null);
+
+    public async Task<string> PostCardAsync(ConversationRef conversation, Card card, MessageMark? mark, CancellationToken cancellationToken)
     {
         var message = renderer.Render(card);
         try
@@ -78,7 +94,7 @@ public sealed class SlackChatGateway(SlackApiClient api, BlockKitRenderer render
         }
     }
 
-    public async Task PostNotificationAsync(ConversationRef conversation, string? cardMessageId, Card card, CancellationToken cancellationToken)
+    public async Task PostNotificationAsync(ConversationRef conversation, string? cardMessageId, Card card, MessageMark? mark, CancellationToken cancellationToken)
     {
         var message = renderer.Render(card);
         if (cardMessageId is not null && IsResponseUrlMarker(cardMessageId))

@@ -183,7 +183,7 @@ internal sealed class TeamsActivityHandler(
 
         await conversations.SaveAsync(conversation, cancellationToken);
         logger.BotInstalled(conversation.ChannelId);
-        await DeliverAsync("help card", conversation, ct => gateway.PostCardAsync(conversation, MessageCards.Help(), ct), cancellationToken);
+        await DeliverAsync("help card", conversation, ct => gateway.PostCardAsync(conversation, MessageCards.Help(), null, ct), cancellationToken);
         return TypedResults.Ok();
     }
 

@@ -15,11 +15,38 @@ namespace ChatBackup.Teams.Connector;
 /// <see cref="PostPrivateAsync"/> answers in the conversation like everything else; in a personal
 /// chat that is private anyway. Cards therefore never carry secrets.
 /// </remarks>
-public sealed class TeamsChatGateway(ConnectorClient connector, AdaptiveCardRenderer renderer) : IChatGateway
+public sealed class TeamsChatGateway(ConnectorClient connector, AdaptiveCardRenderer renderer, Microsoft.Extensions.Options.IOptions<TeamsOptions> options) : IChatGateway
 {
     public string Platform => "teams";
 
-    public Task<string> PostCardAsync(ConversationRef conversation, Card card, CancellationToken cancellationToken) =>
+    public bool CanFindPosted => false;
+
+    /// <summary>
+    /// Teams limits a bot per conversation to 7 sends per second, 8 per 2 s, 60 per 30 s and 1800 per
+    /// hour (updates count as sends), and to 30 per second per tenant across conversations.
+    /// </summary>
+    public IReadOnlyList<ChatLane> LanesFor(ConversationRef conversation, ChatCall call)
+    {
+        var perSecond = options.Value.SendsPerSecondPerConversation;
+        return
+        [
+            new ChatLane(
+                $"teams:{conversation.ChannelId}",
+                [
+                    new ChatRate(perSecond, TimeSpan.FromSeconds(1)),
+                    new ChatRate(Scaled(8, perSecond), TimeSpan.FromSeconds(2)),
+                    new ChatRate(Scaled(60, perSecond), TimeSpan.FromSeconds(30)),
+                    new ChatRate(Scaled(1800, perSecond), TimeSpan.FromHours(1)),
+                ]),
+            new ChatLane($"teams:tenant:{conversation.TenantId}", [new ChatRate(Scaled(30, perSecond), TimeSpan.FromSeconds(1))]),
+        ];
+    }
+
+    public Task<string?> FindPostedAsync(
+        ConversationRef conversation, string? threadMessageId, MessageMark mark, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>(null);
+
+    public Task<string> PostCardAsync(ConversationRef conversation, Card card, MessageMark? mark, CancellationToken cancellationToken) =>
         DeliverAsync(() => PostAsync(conversation, conversation.ReplyToId, card, cancellationToken), cancellationToken);
 
     public Task UpdateCardAsync(ConversationRef conversation, string messageId, Card card, CancellationToken cancellationToken) =>
@@ -31,7 +58,7 @@ public sealed class TeamsChatGateway(ConnectorClient connector, AdaptiveCardRend
             },
             cancellationToken);
 
-    public Task PostNotificationAsync(ConversationRef conversation, string? cardMessageId, Card card, CancellationToken cancellationToken) =>
+    public Task PostNotificationAsync(ConversationRef conversation, string? cardMessageId, Card card, MessageMark? mark, CancellationToken cancellationToken) =>
         DeliverAsync(() => PostAsync(conversation, cardMessageId ?? conversation.ReplyToId, card, cancellationToken), cancellationToken);
 
     public Task PostPrivateAsync(ConversationRef conversation, string userId, Card card, CancellationToken cancellationToken) =>
@@ -49,6 +76,8 @@ public sealed class TeamsChatGateway(ConnectorClient connector, AdaptiveCardRend
         replyToId is null
             ? connector.SendAsync(ServiceUrl(conversation), conversation.ChannelId, Message(card), cancellationToken)
             : connector.ReplyAsync(ServiceUrl(conversation), conversation.ChannelId, replyToId, Message(card), cancellationToken);
+
+    private static int Scaled(int limit, int perSecond) => (int)Math.Clamp((long)limit * perSecond / 7, 1, int.MaxValue);
 
     private static string ServiceUrl(ConversationRef conversation) =>
         conversation.ServiceUrl ?? throw new ChatDeliveryException("InvalidServiceUrl", "The Teams conversation has no serviceUrl.", isRetryable: false);

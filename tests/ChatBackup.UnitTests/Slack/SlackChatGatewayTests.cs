@@ -21,7 +21,7 @@ public sealed class SlackChatGatewayTests : IAsyncLifetime
     {
         _slack = await RecordingSlackServer.StartAsync();
         var api = new SlackApiClient(_slack.ApiHttpClient, Options.Create(new SlackOptions { SigningSecret = "s", BotToken = "xoxb-t" }), TimeProvider.System, NullLogger<SlackApiClient>.Instance);
-        _gateway = new SlackChatGateway(api, new BlockKitRenderer(), TimeProvider.System, NullLogger<SlackChatGateway>.Instance);
+        _gateway = new SlackChatGateway(api, new BlockKitRenderer(), Microsoft.Extensions.Options.Options.Create(new SlackOptions()), TimeProvider.System, NullLogger<SlackChatGateway>.Instance);
         _conversation = new ConversationRef("slack", "C0123OPS", ResponseUrl: _slack.ResponseUrl("cmd-1"), TeamId: "T1");
     }
 
@@ -30,7 +30,7 @@ public sealed class SlackChatGatewayTests : IAsyncLifetime
     [Fact]
     public async Task PostCard_PostsToChannel_AndReturnsTs()
     {
-        var id = await _gateway.PostCardAsync(_conversation, Card, CancellationToken.None);
+        var id = await _gateway.PostCardAsync(_conversation, Card, null, CancellationToken.None);
 
         var call = Assert.Single(_slack.Calls);
         Assert.Equal("chat.postMessage", call.Method);
@@ -47,7 +47,7 @@ public sealed class SlackChatGatewayTests : IAsyncLifetime
     {
         _slack.FailNext("chat.postMessage", error);
 
-        var id = await _gateway.PostCardAsync(_conversation, Card, CancellationToken.None);
+        var id = await _gateway.PostCardAsync(_conversation, Card, null, CancellationToken.None);
 
         Assert.True(SlackChatGateway.IsResponseUrlMarker(id));
         var fallback = await _slack.WaitForAsync(RecordingSlackServer.ResponseUrlMethod);
@@ -63,7 +63,7 @@ public sealed class SlackChatGatewayTests : IAsyncLifetime
         Assert.Equal("true", update["replace_original"]);
         Assert.DoesNotContain(_slack.Calls, c => c.Method == "chat.update");
 
-        await _gateway.PostNotificationAsync(_conversation, id, Card, CancellationToken.None);
+        await _gateway.PostNotificationAsync(_conversation, id, Card, null, CancellationToken.None);
         Assert.Equal("in_channel", _slack.Calls[^1]["response_type"]);
     }
 
@@ -80,7 +80,7 @@ public sealed class SlackChatGatewayTests : IAsyncLifetime
     {
         _slack.FailNext("chat.postMessage", "not_in_channel");
         var e = await Assert.ThrowsAsync<ChatDeliveryException>(() =>
-            _gateway.PostCardAsync(_conversation with { ResponseUrl = null }, Card, CancellationToken.None));
+            _gateway.PostCardAsync(_conversation with { ResponseUrl = null }, Card, null, CancellationToken.None));
         Assert.Equal("not_in_channel", e.Code);
         Assert.False(e.IsRetryable);
     }
@@ -98,7 +98,7 @@ public sealed class SlackChatGatewayTests : IAsyncLifetime
     [Fact]
     public async Task Notification_IsThreadReplyBroadcastToChannel()
     {
-        await _gateway.PostNotificationAsync(_conversation, "1700000000.000042", Card, CancellationToken.None);
+        await _gateway.PostNotificationAsync(_conversation, "1700000000.000042", Card, null, CancellationToken.None);
         var call = Assert.Single(_slack.Calls);
         Assert.Equal("chat.postMessage", call.Method);
         Assert.Equal("1700000000.000042", call["thread_ts"]);

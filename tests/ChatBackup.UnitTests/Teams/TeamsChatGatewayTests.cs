@@ -36,12 +36,13 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
 
     private TeamsChatGateway Gateway(TeamsOptions options) => new(
         new ConnectorClient(_http, new Token(options.Anonymous ? null : TeamsTestApp.BotToken), _trusted, Options.Create(options), TimeProvider.System, NullLogger<ConnectorClient>.Instance),
-        AdaptiveCardRendererTests.Renderer);
+        AdaptiveCardRendererTests.Renderer,
+            Options.Create(new TeamsOptions()));
 
     [Fact]
     public async Task PostCard_RepliesToTheCommand_AndReturnsTheActivityId()
     {
-        var id = await _gateway.PostCardAsync(Conversation(), SampleCards.Approval(), CancellationToken.None);
+        var id = await _gateway.PostCardAsync(Conversation(), SampleCards.Approval(), null, CancellationToken.None);
 
         var call = Assert.Single(_botFramework.Calls);
         Assert.Equal("reply", call.Kind);
@@ -54,7 +55,7 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
     [Fact]
     public async Task PostCard_WithoutReplyTo_SendsToTheConversation()
     {
-        await _gateway.PostCardAsync(Conversation(replyToId: null), SampleCards.Approval(), CancellationToken.None);
+        await _gateway.PostCardAsync(Conversation(replyToId: null), SampleCards.Approval(), null, CancellationToken.None);
         Assert.Equal("send", Assert.Single(_botFramework.Calls).Kind);
     }
 
@@ -73,7 +74,7 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
     [Fact]
     public async Task Notification_RepliesToTheCard()
     {
-        await _gateway.PostNotificationAsync(Conversation(), "activity-9", SampleCards.Approval(), CancellationToken.None);
+        await _gateway.PostNotificationAsync(Conversation(), "activity-9", SampleCards.Approval(), null, CancellationToken.None);
         Assert.Equal("activity-9", Assert.Single(_botFramework.Calls).ActivityId);
     }
 
@@ -82,7 +83,7 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
     {
         _botFramework.FailNext(429, "TooManyRequests", retryAfterSeconds: 1);
 
-        await _gateway.PostCardAsync(Conversation(), SampleCards.Approval(), CancellationToken.None);
+        await _gateway.PostCardAsync(Conversation(), SampleCards.Approval(), null, CancellationToken.None);
 
         Assert.Equal([429, 200], _botFramework.Calls.Select(c => c.StatusCode));
     }
@@ -95,7 +96,7 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
             _botFramework.FailNext(503, "ServiceUnavailable");
         }
 
-        var error = await Assert.ThrowsAsync<ChatDeliveryException>(() => _gateway.PostCardAsync(Conversation(), SampleCards.Approval(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ChatDeliveryException>(() => _gateway.PostCardAsync(Conversation(), SampleCards.Approval(), null, CancellationToken.None));
 
         Assert.Equal("ServiceUnavailable", error.Code);
         Assert.True(error.IsRetryable);
@@ -107,7 +108,7 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
     {
         _botFramework.FailNext(403, "MessageWritesBlocked");
 
-        var error = await Assert.ThrowsAsync<ChatDeliveryException>(() => _gateway.PostCardAsync(Conversation(), SampleCards.Approval(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ChatDeliveryException>(() => _gateway.PostCardAsync(Conversation(), SampleCards.Approval(), null, CancellationToken.None));
 
         Assert.Equal("MessageWritesBlocked", error.Code);
         Assert.False(error.IsRetryable);
@@ -120,9 +121,10 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
         var untrusted = new TrustedServiceUrls();
         var gateway = new TeamsChatGateway(
             new ConnectorClient(_http, new Token(TeamsTestApp.BotToken), untrusted, Options.Create(new TeamsOptions { AppId = "a", AppPassword = "s" }), TimeProvider.System, NullLogger<ConnectorClient>.Instance),
-            AdaptiveCardRendererTests.Renderer);
+            AdaptiveCardRendererTests.Renderer,
+            Options.Create(new TeamsOptions()));
 
-        var error = await Assert.ThrowsAsync<ChatDeliveryException>(() => gateway.PostCardAsync(Conversation(), SampleCards.Approval(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ChatDeliveryException>(() => gateway.PostCardAsync(Conversation(), SampleCards.Approval(), null, CancellationToken.None));
 
         Assert.Equal("UntrustedServiceUrl", error.Code);
         Assert.Empty(_botFramework.Calls);
@@ -133,7 +135,7 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
     {
         var gateway = Gateway(new TeamsOptions { AllowAnonymous = true });
 
-        await gateway.PostCardAsync(Conversation(), SampleCards.Approval(), CancellationToken.None);
+        await gateway.PostCardAsync(Conversation(), SampleCards.Approval(), null, CancellationToken.None);
 
         Assert.Null(Assert.Single(_botFramework.Calls).Authorization);
     }

@@ -34,6 +34,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
         services.TryAddSingleton<IOperationStore, InMemoryOperationStore>();
         services.AddSingleton(sp => new ChatGateways(sp.GetServices<IChatGateway>));
+        services.AddSingleton<ChatSender>();
+        services.AddSingleton<IChatOutbox>(sp => sp.GetRequiredService<ChatSender>());
         services.AddSingleton<ICommandService, CommandService>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ApprovalOptions>>().Value);
         services.AddSingleton<ApprovalService>();

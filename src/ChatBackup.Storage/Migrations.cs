@@ -30,5 +30,10 @@ public static class Migrations
             CREATE INDEX IF NOT EXISTS operations_state_updated
                 ON chatbackup.operations (state, updated_at, id);
             """),
+        new(2, "operations whose chat is behind", """
+            ALTER TABLE chatbackup.operations ADD COLUMN IF NOT EXISTS chat_due boolean NOT NULL DEFAULT false;
+            CREATE INDEX IF NOT EXISTS operations_chat_due
+                ON chatbackup.operations (updated_at, id) WHERE chat_due;
+            """),
     ];
 }

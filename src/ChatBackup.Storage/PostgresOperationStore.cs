@@ -1,3 +1,4 @@
+using ChatBackup.Core.Chat;
 using ChatBackup.Core.Operations;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,8 +20,8 @@ public sealed class PostgresOperationStore(NpgsqlDataSource dataSource, TimeProv
         await using var insert = dataSource.CreateCommand(
             """
             INSERT INTO chatbackup.operations
-                (id, request_key, platform, channel_id, state, kind, version, created_at, updated_at, expires_at, document)
-            VALUES (@id, @request_key, @platform, @channel_id, @state, @kind, @version, @created_at, @updated_at, @expires_at, @document)
+                (id, request_key, platform, channel_id, state, kind, version, created_at, updated_at, expires_at, chat_due, document)
+            VALUES (@id, @request_key, @platform, @channel_id, @state, @kind, @version, @created_at, @updated_at, @expires_at, @chat_due, @document)
             ON CONFLICT (request_key) DO NOTHING
             """);
         var p = insert.Parameters;
@@ -34,6 +35,7 @@ public sealed class PostgresOperationStore(NpgsqlDataSource dataSource, TimeProv
         p.Add(Timestamp("created_at", stored.CreatedAt));
         p.Add(Timestamp("updated_at", stored.UpdatedAt));
         p.Add(Timestamp("expires_at", stored.ExpiresAt));
+        p.AddWithValue("chat_due", ChatWorks.IsDue(stored));
         p.Add(Document(stored));
 
         int inserted;
@@ -73,7 +75,7 @@ public sealed class PostgresOperationStore(NpgsqlDataSource dataSource, TimeProv
         await using var command = dataSource.CreateCommand(
             """
             UPDATE chatbackup.operations
-            SET state = @state, version = version + 1, updated_at = @updated_at, expires_at = @expires_at, document = @document
+            SET state = @state, version = version + 1, updated_at = @updated_at, expires_at = @expires_at, chat_due = @chat_due, document = @document
             WHERE id = @id AND version = @expected AND state = ANY(@allowed_from)
             """);
         var p = command.Parameters;
@@ -83,6 +85,7 @@ public sealed class PostgresOperationStore(NpgsqlDataSource dataSource, TimeProv
         p.AddWithValue("state", next.State.ToString());
         p.Add(Timestamp("updated_at", next.UpdatedAt));
         p.Add(Timestamp("expires_at", next.ExpiresAt));
+        p.AddWithValue("chat_due", ChatWorks.IsDue(next));
         p.Add(Document(next));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? next : null;
     }
@@ -112,6 +115,20 @@ public sealed class PostgresOperationStore(NpgsqlDataSource dataSource, TimeProv
             LIMIT @limit
             """);
         command.Parameters.AddWithValue("state", state.ToString());
+        command.Parameters.Add(Timestamp("older_than", olderThan));
+        command.Parameters.AddWithValue("limit", Math.Max(0, limit));
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Operation>> ListChatDueAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT {Columns} FROM chatbackup.operations
+            WHERE chat_due AND updated_at < @older_than
+            ORDER BY updated_at, id
+            LIMIT @limit
+            """);
         command.Parameters.Add(Timestamp("older_than", olderThan));
         command.Parameters.AddWithValue("limit", Math.Max(0, limit));
         return await ReadAllAsync(command, cancellationToken);

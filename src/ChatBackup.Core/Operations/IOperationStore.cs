@@ -31,6 +31,13 @@ public interface IOperationStore
     /// what it reads makes progress through a backlog larger than <paramref name="limit"/>.
     /// </summary>
     Task<IReadOnlyList<Operation>> ListByStateAsync(OperationState state, DateTimeOffset? olderThan, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Operations whose chat is behind (<see cref="Chat.ChatWorks.IsDue"/>) and that nobody has
+    /// touched since <paramref name="olderThan"/>, least recently updated first: what a chat sender
+    /// that died, or a restart, left unsent.
+    /// </summary>
+    Task<IReadOnlyList<Operation>> ListChatDueAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken);
 }
 
 public static class OperationStoreExtensions

@@ -61,4 +61,15 @@ public sealed class InMemoryOperationStore(TimeProvider clock) : IOperationStore
             .ToList();
         return Task.FromResult(found);
     }
+
+    public Task<IReadOnlyList<Operation>> ListChatDueAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Operation> found = _operations.Values
+            .Where(o => o.UpdatedAt < olderThan && Chat.ChatWorks.IsDue(o))
+            .OrderBy(o => o.UpdatedAt)
+            .ThenBy(o => o.Id, StringComparer.Ordinal)
+            .Take(limit)
+            .ToList();
+        return Task.FromResult(found);
+    }
 }

@@ -20,6 +20,12 @@ public sealed record ConversationRef(
     string? ReplyToId = null,
     string? TeamId = null);
 
+/// <summary>
+/// A chat call in flight: what it posts (<see cref="Chat.MessageMark"/> purpose, or <c>update</c>),
+/// when it started, and until when no other sender may make it.
+/// </summary>
+public sealed record ChatSending(string Purpose, DateTimeOffset Since, DateTimeOffset Until);
+
 /// <summary>An error EC2 (or the bot) reported, with what the user can do about it.</summary>
 public sealed record OperationError(string Code, string Message, string? Hint = null);
 
@@ -86,8 +92,15 @@ public sealed record Operation
     /// <summary>The channel was told the cross-region copy is available.</summary>
     public bool CopyNotificationSent { get; init; }
 
-    /// <summary>When a job started posting a notification of this operation (a lease; null when none is being posted).</summary>
-    public DateTimeOffset? PublishingSince { get; init; }
+    /// <summary>
+    /// A chat call for this operation that a sender has started and not yet recorded (a lease).
+    /// Left behind by a sender that died, it tells the next one that the message may already be
+    /// in the conversation, so it looks before posting again.
+    /// </summary>
+    public ChatSending? Sending { get; init; }
+
+    /// <summary>The chat refused the card for good (for example <c>channel_not_found</c>); no more card posts are tried.</summary>
+    public string? CardError { get; init; }
 
     /// <summary>What the approver is shown: the facts and pre-checks gathered before asking.</summary>
     public ImmutableList<Cards.Fact> Facts { get; init; } = [];

@@ -18,6 +18,7 @@ public sealed partial class OperationRunner(
     IEnumerable<IOperationHandler> handlers,
     IEnumerable<IApprovalCheck> checks,
     ChatGateways chat,
+    IChatOutbox outbox,
     BackupOptions options,
     ApprovalOptions approvals,
     TimeProvider clock,
@@ -58,14 +59,11 @@ public sealed partial class OperationRunner(
             return RunResult.Done;
         }
 
-        // Reached also when this job ran the step before and died before telling the chat:
-        // publishing is idempotent, so it is simply done again.
-        operation = await PublishAsync(operation, cancellationToken);
+        // Reached also when this job ran the step before and died before telling the chat: the
+        // sender compares the record with what the chat was shown, so asking again is harmless.
+        outbox.Enqueue(operation);
         return operation switch
         {
-            // Another job holds the lease on a notification: look again once it has expired, so
-            // a notification whose sender died is still sent.
-            _ when NotificationPending(operation) => new RunResult.RunAgain(operation.Step, PublishLease),
             { State: OperationState.AwaitingApproval } => RunResult.Done,
             _ when operation.State.IsFinal() => RunResult.Done,
             { Watching: not null } => RunResult.Watching,
@@ -93,7 +91,7 @@ public sealed partial class OperationRunner(
         if (operation.CardMessageId is null)
         {
             // The request was prepared but its card never made it out (a crash, a chat outage).
-            operation = await PostCardAsync(operation, now, cancellationToken);
+            outbox.Enqueue(operation);
         }
 
         if (operation.Step != step || now < expiresAt)
@@ -110,7 +108,7 @@ public sealed partial class OperationRunner(
         if (changed)
         {
             LogFinished(logger, expired!.Id, expired.State, null);
-            await PublishAsync(expired, cancellationToken);
+            outbox.Enqueue(expired);
         }
 
         return RunResult.Done;
@@ -149,7 +147,7 @@ public sealed partial class OperationRunner(
                 State = OperationState.Failed,
                 CompletedAt = now,
                 Phase = "Pre-checks failed",
-                Error = new OperationError("PrecheckFailed", problem),
+                Error = new OperationError(ChatWorks.PrecheckFailed, problem),
                 Step = operation.Step + 1,
                 Version = operation.Version,
             };
@@ -173,7 +171,7 @@ public sealed partial class OperationRunner(
             return RunResult.Done;
         }
 
-        prepared = await PostCardAsync(prepared, now, cancellationToken);
+        outbox.Enqueue(prepared);
         return new RunResult.RunAgain(prepared.Step, approvals.Timeout);
     }
 
@@ -200,7 +198,7 @@ public sealed partial class OperationRunner(
         if (changed && failed is not null)
         {
             LogFinished(logger, failed.Id, failed.State, failed.Error?.Code);
-            await PublishAsync(failed, cancellationToken);
+            outbox.Enqueue(failed);
         }
     }
 
@@ -211,11 +209,6 @@ public sealed partial class OperationRunner(
         if (operation.State == OperationState.Queued)
         {
             operation = operation with { State = OperationState.Running, StartedAt = now, Phase = "Starting" };
-        }
-
-        if (HasLiveCard(operation.Kind) && operation.CardMessageId is null)
-        {
-            operation = await PostCardAsync(operation, now, cancellationToken);
         }
 
         if (_handlers.TryGetValue(operation.Kind, out var creator) && creator.Creates(operation))
@@ -256,7 +249,7 @@ public sealed partial class OperationRunner(
         var privateReply = outcome switch
         {
             StepOutcome.Succeeded { Reply: { } reply } => reply,
-            StepOutcome.Failed f when !HasLiveCard(operation.Kind) => MessageCards.Error(new(f.Error.Message)),
+            StepOutcome.Failed f when !ChatWorks.HasLiveCard(operation.Kind) => MessageCards.Error(new(f.Error.Message)),
             _ => null,
         };
         if (privateReply is not null)
@@ -303,115 +296,6 @@ public sealed partial class OperationRunner(
         }
     }
 
-    private async Task<Operation> PostCardAsync(Operation operation, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var id = await chat.For(operation.Conversation).PostCardAsync(operation.Conversation, OperationCards.For(operation, now), new MessageMark(operation.Id, MessageMark.Card), cancellationToken);
-            CrashPoints.Hit(CrashPoints.CardPosted);
-            var (saved, _) = await store.UpdateAsync(
-                operation.Id,
-                o => o with { CardMessageId = id, CardUpdatedAt = now, CardState = operation.State },
-                cancellationToken);
-            var posted = saved ?? operation;
-            return operation with { CardMessageId = id, CardUpdatedAt = now, CardState = operation.State, Version = posted.Version };
-        }
-        catch (ChatDeliveryException ex) when (!ex.IsRetryable)
-        {
-            // The work goes on without a card; the requester was told by the adapter where it could.
-            LogCardFailed(logger, operation.Id, ex.Code);
-            return operation;
-        }
-    }
-
-    /// <summary>Brings the card up to date (throttled, except for state changes) and sends the AMI notification once.</summary>
-    private async Task<Operation> PublishAsync(Operation operation, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var gateway = chat.For(operation.Conversation);
-        if (operation.CardMessageId is { } messageId
-            && (operation.CardState != operation.State
-                || operation.CardUpdatedAt is null
-                || now - operation.CardUpdatedAt.Value >= options.CardUpdateInterval))
-        {
-            try
-            {
-                await gateway.UpdateCardAsync(operation.Conversation, messageId, OperationCards.For(operation, now), cancellationToken);
-                var shown = operation.State;
-                operation = (await store.UpdateAsync(
-                    operation.Id,
-                    o => o with { CardUpdatedAt = now, CardState = shown },
-                    cancellationToken)).Operation ?? operation;
-            }
-            catch (ChatDeliveryException ex) when (!ex.IsRetryable)
-            {
-                LogCardFailed(logger, operation.Id, ex.Code);
-            }
-        }
-
-        // The AMI can be launched as soon as it is available, even while its copy goes on.
-        if (operation is { Kind: OperationKind.CreateAmi, NotificationSent: false } && operation.Resource(ResourceKeys.ImageAvailable) is not null)
-        {
-            operation = await NotifyOnceAsync(
-                operation,
-                o => o.NotificationSent,
-                o => o with { NotificationSent = true },
-                OperationCards.AmiAvailable(operation),
-                cancellationToken);
-        }
-
-        if (operation is { CopyNotificationSent: false } && operation.Resource(ResourceKeys.CopyAvailable) is not null)
-        {
-            operation = await NotifyOnceAsync(
-                operation,
-                o => o.CopyNotificationSent,
-                o => o with { CopyNotificationSent = true },
-                OperationCards.AmiAvailable(operation, copy: true),
-                cancellationToken);
-        }
-
-        return operation;
-    }
-
-    /// <summary>
-    /// Posts a notification unless it was sent or another job is sending it right now: the sender
-    /// first takes a lease on the operation with a conditional write, so two jobs publishing the
-    /// same operation at once (a retry overlapping a slow first attempt) post it once. A lease left
-    /// by a process that died expires after <c>PublishLease</c>, and the next job sends it.
-    /// </summary>
-    private async Task<Operation> NotifyOnceAsync(
-        Operation operation, Func<Operation, bool> sent, Func<Operation, Operation> markSent, Card card, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var (leased, won) = await store.UpdateAsync(
-            operation.Id,
-            o => !sent(o) && (o.PublishingSince is not { } since || now - since >= PublishLease) ? o with { PublishingSince = now } : null,
-            cancellationToken);
-        if (!won)
-        {
-            return leased ?? operation;
-        }
-
-        await chat.For(operation.Conversation).PostNotificationAsync(operation.Conversation, operation.CardMessageId, card, null, cancellationToken);
-        CrashPoints.Hit(CrashPoints.NotificationPosted);
-        var (saved, _) = await store.UpdateAsync(operation.Id, o => markSent(o) with { PublishingSince = null }, cancellationToken);
-        LogNotified(logger, operation.Id);
-        return saved ?? operation;
-    }
-
-    /// <summary>
-    /// How long a job may take to post a notification before another job may try instead: long
-    /// enough for a post waiting its turn in the channel's pace, short enough that a notification
-    /// whose sender died is sent by the next job soon after.
-    /// </summary>
-    private TimeSpan PublishLease => TimeSpan.FromTicks(Math.Max(options.PollInterval.Ticks * 4, TimeSpan.FromSeconds(10).Ticks));
-
-    private static bool NotificationPending(Operation operation) =>
-        (operation is { Kind: OperationKind.CreateAmi, NotificationSent: false } && operation.Resource(ResourceKeys.ImageAvailable) is not null)
-        || (operation is { CopyNotificationSent: false } && operation.Resource(ResourceKeys.CopyAvailable) is not null);
-
-    private static bool HasLiveCard(OperationKind kind) => kind is not (OperationKind.ListAmis or OperationKind.ListSnapshots);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {OperationId} does not exist; its job ends")]
     private static partial void LogMissing(ILogger logger, string operationId);
 
@@ -421,12 +305,6 @@ public sealed partial class OperationRunner(
     [LoggerMessage(Level = LogLevel.Warning, Message = "EC2 answered {Code} for {OperationId}; looking again later")]
     private static partial void LogRetryable(ILogger logger, string operationId, string code);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not show the card of {OperationId}: {Code}")]
-    private static partial void LogCardFailed(ILogger logger, string operationId, string code);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId} finished: {State} {Code}")]
     private static partial void LogFinished(ILogger logger, string operationId, OperationState state, string? code);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Told the channel that the AMI of {OperationId} is available")]
-    private static partial void LogNotified(ILogger logger, string operationId);
 }

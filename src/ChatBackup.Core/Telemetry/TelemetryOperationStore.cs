@@ -80,6 +80,9 @@ public sealed class TelemetryOperationStore(IOperationStore inner) : IOperationS
     public Task<IReadOnlyList<Operation>> ListByStateAsync(OperationState state, DateTimeOffset? olderThan, int limit, CancellationToken cancellationToken) =>
         inner.ListByStateAsync(state, olderThan, limit, cancellationToken);
 
+    public Task<IReadOnlyList<Operation>> ListChatDueAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken) =>
+        inner.ListChatDueAsync(olderThan, limit, cancellationToken);
+
     [return: NotNullIfNotNull(nameof(operation))]
     private Operation? Remember(Operation? operation)
     {

@@ -34,6 +34,7 @@ internal sealed class CoreHarness
         var restore = new RestoreSnapshotHandler(Ec2, Observer, Options, Clock);
         var deleteAmi = new DeleteAmiHandler(Ec2, Clock);
         var deleteSnapshot = new DeleteSnapshotHandler(Ec2, Clock);
+        Sender = new ChatSender(Store, new ChatGateways(() => [Chat]), Options, Clock, NullLogger<ChatSender>.Instance);
         Runner = new OperationRunner(
             Store,
             [
@@ -42,6 +43,7 @@ internal sealed class CoreHarness
             ],
             [restore, deleteAmi, deleteSnapshot],
             new ChatGateways(() => [Chat]),
+            new FlushingOutbox(Sender),
             Options,
             Approvals,
             Clock,
@@ -68,6 +70,9 @@ internal sealed class CoreHarness
     public RecordingChatGateway Chat { get; } = new();
 
     public RecordingQueue Queue { get; } = new();
+
+    /// <summary>The chat sender; the harness flushes it whenever the runner asks, so every step's chat is visible at once.</summary>
+    public ChatSender Sender { get; }
 
     public BackupOptions Options { get; } = new() { PollInterval = TimeSpan.FromSeconds(15), CardUpdateInterval = TimeSpan.Zero };
 
@@ -150,6 +155,12 @@ internal sealed class CoreHarness
         }
 
         throw new InvalidOperationException($"No poll tick queued a step of {operationId} in {maxTicks} ticks.");
+    }
+
+    /// <summary>Sends an operation's chat as soon as it is enqueued, on the caller's thread.</summary>
+    public sealed class FlushingOutbox(ChatSender sender) : IChatOutbox
+    {
+        public void Enqueue(Operation operation) => sender.FlushAsync(operation.Id, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public sealed class RecordingQueue : IOperationQueue

@@ -190,7 +190,8 @@ public sealed class OperationRunnerTests
         Assert.Equal(OperationState.Failed, op!.State);
         Assert.Equal("UnauthorizedOperation", op.Error!.Code);
         Assert.False(string.IsNullOrWhiteSpace(op.Error.Hint));
-        Assert.Contains("UnauthorizedOperation", _h.Chat.OfKind("update")[^1].Card.FallbackText);
+        // The step failed before the card was first sent, so the card is posted already showing the failure.
+        Assert.Contains("UnauthorizedOperation", _h.Chat.Sent.Last(m => m.Kind is "post" or "update").Card.FallbackText);
     }
 
     [Fact]

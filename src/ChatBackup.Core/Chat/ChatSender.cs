@@ -145,7 +145,7 @@ public sealed partial class ChatSender(
                 Interlocked.Decrement(ref _backlog);
                 if (done.Next is { } next)
                 {
-                    Add(next, now, done.NotBefore, done.Item.Attempts);
+                    Add(next, now, done.NotBefore, done.Item.Attempts, afterCall: true);
                 }
 
                 if (done.Item.ChangedMeanwhile is { } latest)
@@ -163,7 +163,12 @@ public sealed partial class ChatSender(
     }
 
     /// <summary>Puts the operation in its lane, or refreshes its place there; a no-op when its chat is up to date.</summary>
-    private void Add(Operation operation, DateTimeOffset now, DateTimeOffset? notBefore, int attempts = 0)
+    /// <remarks>
+    /// After a call (<paramref name="afterCall"/>), progress alone does not queue the operation again:
+    /// the card was just brought up to date, and the next change will ask. A given
+    /// <paramref name="notBefore"/> is the sender's own decision and wins over the record's lease.
+    /// </remarks>
+    private void Add(Operation operation, DateTimeOffset now, DateTimeOffset? notBefore, int attempts = 0, bool afterCall = false)
     {
         if (_pending.TryGetValue(operation.Id, out var existing))
         {
@@ -192,7 +197,7 @@ public sealed partial class ChatSender(
         }
 
         var work = ChatWorks.Next(operation, now, options.CardUpdateInterval);
-        if (work == ChatWork.None && operation.Sending is null)
+        if ((work == ChatWork.None && operation.Sending is null) || (afterCall && notBefore is null && work == ChatWork.UpdateProgress))
         {
             return;
         }
@@ -203,7 +208,7 @@ public sealed partial class ChatSender(
         Interlocked.Increment(ref _backlog);
 
         var holdUntil = notBefore;
-        if (operation.Sending is { } sending && sending.Until > now && (holdUntil is null || sending.Until > holdUntil))
+        if (notBefore is null && operation.Sending is { } sending && sending.Until > now)
         {
             holdUntil = sending.Until;
         }
@@ -360,7 +365,7 @@ public sealed partial class ChatSender(
             var item = new Pending(operation, [], 0, 0);
             var done = await SendOnceAsync(item, cancellationToken);
             if (done.NotBefore is not null || done.Next is not { } next
-                || (ChatWorks.Next(next, clock.GetUtcNow(), options.CardUpdateInterval) == ChatWork.None && next.Sending is null))
+                || ChatWorks.Next(next, clock.GetUtcNow(), options.CardUpdateInterval) is ChatWork.None or ChatWork.UpdateProgress)
             {
                 return;
             }
@@ -414,48 +419,45 @@ public sealed partial class ChatSender(
 
     private async Task<Signal.Completed> SendOnceAsync(Pending item, CancellationToken cancellationToken)
     {
-        var operation = await store.GetAsync(item.OperationId, cancellationToken);
-        if (operation is null)
-        {
-            return new Signal.Completed(item, null, null, null);
-        }
-
+        // What to send is decided on the record the lease is written to, never on an earlier read:
+        // another sender may have sent it in between.
         var now = clock.GetUtcNow();
-        var work = ChatWorks.Next(operation, now, options.CardUpdateInterval);
-        var purpose = Purpose(work);
+        var work = ChatWork.None;
+        var held = false;
         ChatSending? prior = null;
         var (leased, won) = await store.UpdateAsync(
-            operation.Id,
+            item.OperationId,
             o =>
             {
-                if (o.Sending is { } other && other.Until > now)
+                held = o.Sending is { } other && other.Until > now;
+                if (held)
                 {
                     return null;
                 }
 
                 prior = o.Sending;
-                return ChatWorks.Next(o, now, options.CardUpdateInterval) == work
-                    ? o with { Sending = new ChatSending(purpose, now, now + Lease) }
-                    : o with { Sending = null };
+                work = ChatWorks.Next(o, now, options.CardUpdateInterval);
+                if (work == ChatWork.None)
+                {
+                    // Nothing to send; only a lease that ran out to clear.
+                    return o.Sending is null ? null : o with { Sending = null };
+                }
+
+                return o with { Sending = new ChatSending(Purpose(work), now, now + Lease) };
             },
             cancellationToken);
-        if (leased is null)
-        {
-            return new Signal.Completed(item, null, null, null);
-        }
-
-        if (!won)
+        if (held && leased is not null)
         {
             // Another sender holds the lease: look again when it runs out, in case that sender died.
-            return new Signal.Completed(item, null, leased, leased.Sending?.Until);
+            return new Signal.Completed(item, null, leased, leased.Sending?.Until ?? now);
         }
 
-        if (work == ChatWork.None)
+        if (leased is null || !won || work == ChatWork.None)
         {
-            // Only a stale lease to clear (written above); the chat is up to date.
             return new Signal.Completed(item, null, null, null);
         }
 
+        var purpose = Purpose(work);
         var lease = leased.Sending!;
 
         // A lease for the same post that ran out without being recorded: that post may be in the chat.

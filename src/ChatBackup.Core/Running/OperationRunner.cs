@@ -151,19 +151,19 @@ public sealed partial class OperationRunner(
                 Step = operation.Step + 1,
                 Version = operation.Version,
             };
-            await store.TryUpdateAsync(failed, cancellationToken);
+            await SaveAsync(failed, operation, cancellationToken);
             LogFinished(logger, operation.Id, OperationState.Failed, "PrecheckFailed");
             return RunResult.Done;
         }
 
-        var prepared = await store.TryUpdateAsync(
+        var prepared = await SaveAsync(
             outcome.Operation with
             {
                 ExpiresAt = now + approvals.Timeout,
                 Phase = "Awaiting approval",
                 Step = operation.Step + 1,
-                Version = operation.Version,
             },
+            operation,
             cancellationToken);
         if (prepared is null)
         {
@@ -213,7 +213,7 @@ public sealed partial class OperationRunner(
 
         if (_handlers.TryGetValue(operation.Kind, out var creator) && creator.Creates(operation))
         {
-            var attempt = await store.TryUpdateAsync(operation with { StepAttempts = operation.StepAttempts + 1 }, cancellationToken);
+            var attempt = await SaveAsync(operation with { StepAttempts = operation.StepAttempts + 1 }, operation, cancellationToken);
             if (attempt is null)
             {
                 LogLostClaim(logger, operation.Id);
@@ -257,7 +257,7 @@ public sealed partial class OperationRunner(
             await chat.For(operation.Conversation).PostPrivateAsync(operation.Conversation, operation.Requester.UserId, privateReply, cancellationToken);
         }
 
-        var saved = await store.TryUpdateAsync(next with { Step = operation.Step + 1, StepAttempts = 0, Version = operation.Version }, cancellationToken);
+        var saved = await SaveAsync(next with { Step = operation.Step + 1, StepAttempts = 0 }, operation, cancellationToken);
         if (saved is null)
         {
             LogLostClaim(logger, operation.Id);
@@ -271,6 +271,45 @@ public sealed partial class OperationRunner(
         }
 
         return (saved, outcome is StepOutcome.Wait wait ? wait.Delay : options.PollInterval);
+    }
+
+    /// <summary>
+    /// Saves a step's result against the record it was computed from, or returns null when another
+    /// job moved the operation on. The chat sender writes the same record (card id, lease, replies
+    /// sent) at any moment; a conflict with only those changes is merged instead of losing the step.
+    /// </summary>
+    private async Task<Operation?> SaveAsync(Operation next, Operation basis, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var saved = await store.TryUpdateAsync(next with { Version = basis.Version }, cancellationToken);
+            if (saved is not null)
+            {
+                return saved;
+            }
+
+            var current = await store.GetAsync(basis.Id, cancellationToken);
+            if (current is null
+                || current.Step != basis.Step
+                || current.State != basis.State
+                || current.StepAttempts != basis.StepAttempts
+                || current.Approval != basis.Approval)
+            {
+                return null;
+            }
+
+            next = next with
+            {
+                CardMessageId = current.CardMessageId,
+                CardUpdatedAt = current.CardUpdatedAt,
+                CardState = current.CardState,
+                CardError = current.CardError,
+                Sending = current.Sending,
+                NotificationSent = current.NotificationSent,
+                CopyNotificationSent = current.CopyNotificationSent,
+            };
+            basis = current;
+        }
     }
 
     private async Task<StepOutcome> RunHandlerAsync(Operation operation, CancellationToken cancellationToken)

@@ -110,14 +110,14 @@ public sealed class ChatBackupApp : WebApplicationFactory<Program>
         return CreateClient().SendAsync(request);
     }
 
-    /// <summary>Waits until an operation reaches a final state.</summary>
+    /// <summary>Waits until an operation reaches a final state and its chat has caught up (card, replies).</summary>
     public async Task<Operation> WaitForFinalAsync(string operationId, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
             var op = await Store.GetAsync(operationId, CancellationToken.None);
-            if (op is not null && op.State.IsFinal() && (op.Kind != Core.Intents.OperationKind.CreateAmi || op.State != OperationState.Succeeded || op.NotificationSent))
+            if (op is not null && op.State.IsFinal() && !Core.Chat.ChatWorks.IsDue(op))
             {
                 return op;
             }

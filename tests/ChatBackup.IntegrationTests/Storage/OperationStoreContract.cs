@@ -229,6 +229,43 @@ public abstract class OperationStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListChatDueAsync_FindsOnlyUnsentChatThatNobodyTouchedLately()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var (noCard, _) = await Store.AddAsync(SampleOperations.New(tag + "a") with { State = OperationState.Running }, None);
+        var (staleCard, _) = await Store.AddAsync(
+            SampleOperations.New(tag + "b") with { State = OperationState.Succeeded, CardMessageId = "1.1", CardState = OperationState.Running }, None);
+        var (upToDate, _) = await Store.AddAsync(
+            SampleOperations.New(tag + "c") with { State = OperationState.Succeeded, CardMessageId = "1.2", CardState = OperationState.Succeeded }, None);
+        var (queued, _) = await Store.AddAsync(SampleOperations.New(tag + "d"), None);
+        var (leftLease, _) = await Store.AddAsync(
+            SampleOperations.New(tag + "e") with
+            {
+                State = OperationState.Succeeded, CardMessageId = "1.3", CardState = OperationState.Succeeded,
+                Sending = new ChatSending("notification", Clock.Now, Clock.Now + TimeSpan.FromSeconds(10)),
+            },
+            None);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var (recent, _) = await Store.AddAsync(SampleOperations.New(tag + "f") with { State = OperationState.Running }, None);
+
+        var due = (await Store.ListChatDueAsync(Clock.Now - TimeSpan.FromSeconds(30), 100, None))
+            .Where(o => o.RequestKey!.StartsWith(tag, StringComparison.Ordinal))
+            .Select(o => o.Id)
+            .ToHashSet();
+
+        Assert.Equal(new HashSet<string> { noCard.Id, staleCard.Id, leftLease.Id }, due);
+        Assert.DoesNotContain(upToDate.Id, due);
+        Assert.DoesNotContain(queued.Id, due);
+        Assert.DoesNotContain(recent.Id, due);
+
+        // Once the card shows the final state, the operation leaves the list.
+        await Store.UpdateAsync(staleCard.Id, o => o with { CardState = OperationState.Succeeded }, None);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var after = await Store.ListChatDueAsync(Clock.Now, 100, None);
+        Assert.DoesNotContain(after, o => o.Id == staleCard.Id);
+    }
+
+    [Fact]
     public async Task UpdateAsync_RetriesAgainstConcurrentWriters_UntilEveryChangeIsIn()
     {
         var (op, _) = await Store.AddAsync(SampleOperations.New(), None);

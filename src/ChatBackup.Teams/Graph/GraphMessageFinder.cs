@@ -143,7 +143,9 @@ public sealed class GraphMessageFinder(
         {
             return await tokens.GetTokenAsync(tenant, cancellationToken);
         }
-        catch (MsalServiceException e) when (e.StatusCode is 429 or >= 500)
+        catch (MsalException e) when (e is MsalServiceException { StatusCode: 429 or >= 500 }
+                                      || e.ErrorCode is MsalError.ServiceNotAvailable or MsalError.RequestTimeout
+                                      || e.InnerException is HttpRequestException)
         {
             throw new ChatDeliveryException("TokenUnavailable", $"Could not get a Microsoft Graph token: {e.ErrorCode}", isRetryable: true, inner: e);
         }

@@ -10,6 +10,8 @@ using ChatBackup.Testing.Teams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using MsalError = Microsoft.Identity.Client.MsalError;
+using MsalServiceException = Microsoft.Identity.Client.MsalServiceException;
 
 namespace ChatBackup.UnitTests.Teams;
 
@@ -297,6 +299,30 @@ public sealed class TeamsFindPostedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenRefused_ReturnsNull_WithoutCallingGraph()
+    {
+        _graphTokens.Failure = new MsalServiceException("invalid_client", "AADSTS7000215: Invalid client secret provided.");
+
+        var found = await Gateway().FindPostedAsync(InGroupChat(), null, CardMark, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        Assert.Null(found);
+        Assert.Empty(_graph.Calls);
+        Assert.Contains(_logs.Messages, m => m.Contains("invalid_client", StringComparison.Ordinal) && !m.Contains("AADSTS", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TokenServiceUnavailable_IsARetryableError()
+    {
+        _graphTokens.Failure = new MsalServiceException(MsalError.ServiceNotAvailable, "Service is unavailable to process the request");
+
+        var error = await Assert.ThrowsAsync<ChatDeliveryException>(() =>
+            Gateway().FindPostedAsync(InGroupChat(), null, CardMark, DateTimeOffset.UtcNow, CancellationToken.None));
+
+        Assert.True(error.IsRetryable);
+        Assert.Empty(_graph.Calls);
+    }
+
+    [Fact]
     public async Task SingleTenantBot_AsksItsOwnTenantForTheGraphToken()
     {
         await Gateway(o => o.TenantId = "contoso.onmicrosoft.com").FindPostedAsync(InGroupChat(), null, CardMark, DateTimeOffset.UtcNow, CancellationToken.None);
@@ -345,10 +371,13 @@ public sealed class TeamsFindPostedTests : IAsyncLifetime
 
         public IReadOnlyList<string> Tenants => [.. _tenants];
 
+        /// <summary>Thrown instead of answering, as MSAL would.</summary>
+        public Exception? Failure { get; set; }
+
         public Task<string> GetTokenAsync(string tenantId, CancellationToken cancellationToken)
         {
             _tenants.Enqueue(tenantId);
-            return Task.FromResult(GraphToken);
+            return Failure is null ? Task.FromResult(GraphToken) : Task.FromException<string>(Failure);
         }
     }
 

@@ -58,4 +58,25 @@ internal static partial class TeamsLog
 
     [LoggerMessage(EventId = 5033, Level = LogLevel.Information, Message = "Card for the Teams activity was {Bytes} bytes; dropped {Rows} table rows to stay under the message size limit")]
     public static partial void CardTruncated(this ILogger logger, int bytes, int rows);
+
+    [LoggerMessage(EventId = 5040, Level = LogLevel.Warning, Message = "Cannot look up lost Teams posts in {Where}: {Reason}. A post whose answer was lost there is sent again")]
+    public static partial void CannotFindLostPosts(this ILogger logger, string where, string reason);
+
+    [LoggerMessage(EventId = 5041, Level = LogLevel.Warning, Message = "Microsoft Graph answered HTTP {Status} {Code} when looking up a lost post in {Where}: the app needs the resource-specific permission {Permission} there (install the app package from the current manifest). Until then a post whose answer was lost is sent again")]
+    public static partial void GraphPermissionMissing(this ILogger logger, string where, int status, string code, string permission);
+
+    [LoggerMessage(EventId = 5042, Level = LogLevel.Warning, Message = "Microsoft Graph look-up of a lost post in {Where} failed with HTTP {Status} {Code}; the post is sent again")]
+    public static partial void GraphLookupFailed(this ILogger logger, string where, int status, string code);
+
+    [LoggerMessage(EventId = 5043, Level = LogLevel.Warning, Message = "Refused to follow a Microsoft Graph next link to host {Host}: it is not under Teams:GraphBaseUrl, and the Graph token goes nowhere else")]
+    public static partial void ForeignNextLink(this ILogger logger, string host);
+
+    [LoggerMessage(EventId = 5044, Level = LogLevel.Warning, Message = "Could not get a Microsoft Graph token in tenant {TenantId} ({ErrorCode}); lost posts cannot be looked up there")]
+    public static partial void GraphTokenFailed(this ILogger logger, string tenantId, string errorCode);
+
+    [LoggerMessage(EventId = 5045, Level = LogLevel.Information, Message = "Found Teams message {MessageId} posted earlier for operation {OperationId} ({Purpose}); not posting it again")]
+    public static partial void LostPostFound(this ILogger logger, string messageId, string operationId, string purpose);
+
+    [LoggerMessage(EventId = 5046, Level = LogLevel.Warning, Message = "Stopped looking for a lost post in {Where} after {Pages} pages of Microsoft Graph results")]
+    public static partial void LostPostSearchExhausted(this ILogger logger, string where, int pages);
 }

@@ -10,6 +10,8 @@ public sealed class TeamsOptions
 
     public const string BotFrameworkMetadataUrl = "https://login.botframework.com/v1/.well-known/openidconfiguration";
 
+    public const string MicrosoftGraphUrl = "https://graph.microsoft.com/v1.0/";
+
     /// <summary>The bot's Microsoft App ID: the audience of inbound tokens and the client id of outbound ones.</summary>
     public string? AppId { get; set; }
 
@@ -28,6 +30,15 @@ public sealed class TeamsOptions
     /// <summary>Sends per second in one conversation (Teams allows 7 per second, 8 per 2 s, 60 per 30 s); the longer windows scale with it.</summary>
     public int SendsPerSecondPerConversation { get; set; } = 7;
 
+    /// <summary>
+    /// After a crash between a post and the record of it, look the message up in Microsoft Graph
+    /// (needs the RSC permissions of the app manifest) instead of posting it again.
+    /// </summary>
+    public bool FindLostPosts { get; set; } = true;
+
+    /// <summary>Microsoft Graph base URL (national clouds and tests point it elsewhere); the Graph token only goes here.</summary>
+    public string GraphBaseUrl { get; set; } = MicrosoftGraphUrl;
+
     public bool Enabled => !string.IsNullOrEmpty(AppId) || AllowAnonymous;
 
     /// <summary>True when activities are accepted without a token and replies are sent without one.</summary>
@@ -44,6 +55,13 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
             || (metadata.Scheme != Uri.UriSchemeHttps && !(metadata.Scheme == Uri.UriSchemeHttp && IsLoopback(metadata))))
         {
             failures.Add("Teams:OpenIdMetadataUrl must be an absolute https URL (http is allowed only for a loopback host).");
+        }
+
+        if (!Uri.TryCreate(options.GraphBaseUrl, UriKind.Absolute, out var graph)
+            || (graph.Scheme != Uri.UriSchemeHttps && !(graph.Scheme == Uri.UriSchemeHttp && IsLoopback(graph)))
+            || !string.IsNullOrEmpty(graph.Query) || !string.IsNullOrEmpty(graph.Fragment) || !string.IsNullOrEmpty(graph.UserInfo))
+        {
+            failures.Add("Teams:GraphBaseUrl must be an absolute https URL without query (http is allowed only for a loopback host).");
         }
 
         if (options.SendsPerSecondPerConversation is < 1 or > 1000)
@@ -74,6 +92,6 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
     // The tenant is spliced into issuer strings and the MSAL authority, so only allow what a tenant can be.
-    private static bool IsTenant(string tenant) =>
+    internal static bool IsTenant(string tenant) =>
         Guid.TryParse(tenant, out _) || (tenant.Length <= 253 && tenant.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-'));
 }

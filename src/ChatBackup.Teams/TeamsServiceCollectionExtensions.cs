@@ -3,6 +3,7 @@ using ChatBackup.Teams.Activities;
 using ChatBackup.Teams.AdaptiveCards;
 using ChatBackup.Teams.Authentication;
 using ChatBackup.Teams.Connector;
+using ChatBackup.Teams.Graph;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -16,7 +17,8 @@ public static class TeamsServiceCollectionExtensions
     /// <summary>
     /// Registers the Teams adapter: <see cref="TeamsOptions"/> from the <c>Teams</c> section (validated
     /// at start-up), Bot Framework authentication, <see cref="ConnectorClient"/>, <see cref="BotTokenProvider"/>,
-    /// <see cref="AdaptiveCardRenderer"/>, an in-memory <see cref="ITeamsConversationStore"/> and
+    /// <see cref="AdaptiveCardRenderer"/>, the Graph look-up of lost posts (<see cref="GraphMessageFinder"/>,
+    /// <see cref="GraphTokenProvider"/>), an in-memory <see cref="ITeamsConversationStore"/> and
     /// <see cref="TeamsChatGateway"/> as an <see cref="IChatGateway"/>. The host provides
     /// <c>ICommandService</c> and <c>IActionService</c>. Registrations made before (a token provider,
     /// a durable conversation store) are kept.
@@ -37,6 +39,12 @@ public static class TeamsServiceCollectionExtensions
         services.TryAddSingleton<IBotTokenProvider, BotTokenProvider>();
         services.AddHttpClient<ConnectorClient>(client => client.Timeout = TimeSpan.FromSeconds(30));
         services.TryAddSingleton<AdaptiveCardRenderer>();
+        services.TryAddSingleton<IGraphTokenProvider, GraphTokenProvider>();
+        services.TryAddSingleton<GraphWarnings>();
+
+        // No redirects: the Graph token goes to Teams:GraphBaseUrl and nowhere else.
+        services.AddHttpClient<GraphMessageFinder>(client => client.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.TryAddSingleton<ITeamsConversationStore, InMemoryTeamsConversationStore>();
         services.TryAddTransient<TeamsChatGateway>();
         services.AddTransient<IChatGateway>(provider => provider.GetRequiredService<TeamsChatGateway>());

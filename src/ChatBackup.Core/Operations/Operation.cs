@@ -10,7 +10,11 @@ public sealed record Requester(string Platform, string UserId, string DisplayNam
     public string Key => $"{Platform}:{UserId}";
 }
 
-/// <summary>Where to answer. Slack uses the channel (and response URL); Teams its service URL, conversation and tenant.</summary>
+/// <summary>
+/// Where to answer. Slack uses the channel (and response URL); Teams its service URL, conversation and tenant.
+/// <see cref="TeamGroupId"/> is the Teams team's Microsoft Entra group id (<c>channelData.team.aadGroupId</c>),
+/// which Microsoft Graph names a team by; only set in Teams channels.
+/// </summary>
 public sealed record ConversationRef(
     string Platform,
     string ChannelId,
@@ -18,7 +22,8 @@ public sealed record ConversationRef(
     string? ServiceUrl = null,
     string? TenantId = null,
     string? ReplyToId = null,
-    string? TeamId = null);
+    string? TeamId = null,
+    string? TeamGroupId = null);
 
 /// <summary>
 /// A chat call in flight: what it posts (<see cref="Chat.MessageMark"/> purpose, or <c>update</c>),

@@ -64,7 +64,8 @@ public sealed record Attachment(string ContentType, object? Content)
 
 public sealed record TeamsChannelData(TeamsEntity? Tenant = null, TeamsEntity? Team = null, TeamsEntity? Channel = null);
 
-public sealed record TeamsEntity(string? Id, string? Name = null);
+/// <summary>A tenant, team or channel in <c>channelData</c>; a team also carries its Entra group id (<c>aadGroupId</c>), which Graph uses.</summary>
+public sealed record TeamsEntity(string? Id, string? Name = null, string? AadGroupId = null);
 
 /// <summary>The body of an HTTP 200 answer to an invoke (https://learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model#response-format).</summary>
 public sealed record InvokeResponse(int StatusCode, string Type, object Value)

@@ -220,7 +220,8 @@ internal sealed class TeamsActivityHandler(
             ServiceUrl: activity.ServiceUrl,
             TenantId: activity.Conversation?.TenantId ?? activity.ChannelData?.Tenant?.Id,
             ReplyToId: activity.Id,
-            TeamId: activity.ChannelData?.Team?.Id);
+            TeamId: activity.ChannelData?.Team?.Id,
+            TeamGroupId: activity.ChannelData?.Team?.AadGroupId);
         return new ActivityContext(requester, conversation);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatBackup.Core.Cards;
+using ChatBackup.Core.Chat;
 using ChatBackup.Teams.Activities;
 using Microsoft.Extensions.Logging;
 using CoreTextBlock = ChatBackup.Core.Cards.TextBlock;
@@ -28,9 +29,21 @@ public sealed class AdaptiveCardRenderer(ILogger<AdaptiveCardRenderer> logger)
     private const int MaxTextLength = 4000;
     private const int MaxCellLength = 300;
 
-    public AdaptiveCard Render(Card card)
+    /// <summary>
+    /// The element id that marks a message as <paramref name="mark"/>:
+    /// <c>chatbackup_message:{operationId}:{purpose}</c>. Teams keeps the card JSON as sent, so the id
+    /// is readable in Microsoft Graph's <c>chatMessage.attachments[].content</c>.
+    /// </summary>
+    public static string MarkId(MessageMark mark) => $"{MessageMark.EventType}:{mark.OperationId}:{mark.Purpose}";
+
+    /// <summary>
+    /// Renders <paramref name="card"/>; with a <paramref name="mark"/>, the first body element carries
+    /// <see cref="MarkId"/> as its <c>id</c> (invisible to users).
+    /// </summary>
+    public AdaptiveCard Render(Card card, MessageMark? mark = null)
     {
-        var rendered = Build(card, tableRowLimit: null);
+        var markId = mark is null ? null : MarkId(mark);
+        var rendered = Build(card, tableRowLimit: null, markId);
         var fullSize = Size(rendered);
         if (fullSize <= MaxCardBytes)
         {
@@ -43,7 +56,7 @@ public sealed class AdaptiveCardRenderer(ILogger<AdaptiveCardRenderer> logger)
         while (low < high)
         {
             var mid = (low + high + 1) / 2;
-            if (Size(Build(card, mid)) <= MaxCardBytes)
+            if (Size(Build(card, mid, markId)) <= MaxCardBytes)
             {
                 low = mid;
             }
@@ -53,22 +66,23 @@ public sealed class AdaptiveCardRenderer(ILogger<AdaptiveCardRenderer> logger)
             }
         }
 
-        var fitted = Build(card, low);
+        var fitted = Build(card, low, markId);
         logger.CardTruncated(fullSize, totalRows - low);
         return fitted;
     }
 
     /// <summary>The card as an activity attachment.</summary>
-    public Attachment RenderAttachment(Card card) => new(Attachment.AdaptiveCardContentType, Render(card));
+    public Attachment RenderAttachment(Card card, MessageMark? mark = null) => new(Attachment.AdaptiveCardContentType, Render(card, mark));
 
     public static int Size(AdaptiveCard card) => JsonSerializer.SerializeToUtf8Bytes(card, BotJson.Options).Length;
 
-    private static AdaptiveCard Build(Card card, int? tableRowLimit)
+    private static AdaptiveCard Build(Card card, int? tableRowLimit, string? markId)
     {
         var body = new List<AdaptiveElement>
         {
             new TextBlock(Clip(card.Title, MaxTextLength))
             {
+                Id = markId,
                 Size = TextSize.Medium,
                 Weight = TextWeight.Bolder,
                 Color = ToneColor(card.Tone),

@@ -36,6 +36,10 @@ public sealed record AdaptiveCard
 [JsonDerivedType(typeof(Table), "Table")]
 public abstract record AdaptiveElement
 {
+    /// <summary>The element's id; the bot uses it only to mark a message so it can be found again (see <see cref="AdaptiveCardRenderer.MarkId"/>).</summary>
+    [JsonPropertyOrder(-1)]
+    public string? Id { get; init; }
+
     /// <summary>Draws a line above the element.</summary>
     public bool? Separator { get; init; }
 

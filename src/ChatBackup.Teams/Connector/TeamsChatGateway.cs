@@ -3,23 +3,31 @@ using ChatBackup.Core.Chat;
 using ChatBackup.Core.Operations;
 using ChatBackup.Teams.Activities;
 using ChatBackup.Teams.AdaptiveCards;
+using ChatBackup.Teams.Graph;
+using Microsoft.Extensions.Options;
 
 namespace ChatBackup.Teams.Connector;
 
 /// <summary>
 /// Delivers operation cards to Teams through the Bot Connector. Cards are replies to the message
-/// that asked (so they sit in its thread in a channel) and are updated in place with PUT.
+/// that asked (so they sit in its thread in a channel) and are updated in place with PUT. A post
+/// given a <see cref="MessageMark"/> carries it in its card, and <see cref="FindPostedAsync"/> finds it
+/// again through Microsoft Graph (<see cref="GraphMessageFinder"/>).
 /// </summary>
 /// <remarks>
 /// Teams bots cannot send ephemeral messages in channels or group chats, so
 /// <see cref="PostPrivateAsync"/> answers in the conversation like everything else; in a personal
 /// chat that is private anyway. Cards therefore never carry secrets.
 /// </remarks>
-public sealed class TeamsChatGateway(ConnectorClient connector, AdaptiveCardRenderer renderer, Microsoft.Extensions.Options.IOptions<TeamsOptions> options) : IChatGateway
+public sealed class TeamsChatGateway(ConnectorClient connector, AdaptiveCardRenderer renderer, GraphMessageFinder finder, IOptions<TeamsOptions> options) : IChatGateway
 {
     public string Platform => "teams";
 
-    public bool CanFindPosted => false;
+    /// <summary>
+    /// True with <see cref="TeamsOptions.FindLostPosts"/> on and a registered bot (an App ID, not
+    /// anonymous): Graph needs the app's own token. Personal chats still answer "not found".
+    /// </summary>
+    public bool CanFindPosted => options.Value is { FindLostPosts: true, Anonymous: false, AppId.Length: > 0 };
 
     /// <summary>
     /// Teams limits a bot per conversation to 7 sends per second, 8 per 2 s, 60 per 30 s and 1800 per
@@ -42,12 +50,22 @@ public sealed class TeamsChatGateway(ConnectorClient connector, AdaptiveCardRend
         ];
     }
 
+    /// <summary>
+    /// The activity id of the message marked <paramref name="mark"/> in the conversation (in a channel:
+    /// in the thread of the conversation id's <c>messageid</c>, else of <paramref name="threadMessageId"/>,
+    /// else at the top level), created at or after <paramref name="since"/> less
+    /// <see cref="GraphMessageFinder.ClockSkew"/>. Null when there is none or the bot cannot look (see
+    /// <see cref="GraphMessageFinder"/>); a retryable <see cref="ChatDeliveryException"/> when Graph is
+    /// throttling or failing.
+    /// </summary>
     public Task<string?> FindPostedAsync(
         ConversationRef conversation, string? threadMessageId, MessageMark mark, DateTimeOffset since, CancellationToken cancellationToken) =>
-        Task.FromResult<string?>(null);
+        CanFindPosted
+            ? finder.FindAsync(conversation, threadMessageId, mark, since, cancellationToken)
+            : Task.FromResult<string?>(null);
 
     public Task<string> PostCardAsync(ConversationRef conversation, Card card, MessageMark? mark, CancellationToken cancellationToken) =>
-        DeliverAsync(() => PostAsync(conversation, conversation.ReplyToId, card, cancellationToken), cancellationToken);
+        DeliverAsync(() => PostAsync(conversation, conversation.ReplyToId, card, mark, cancellationToken), cancellationToken);
 
     public Task UpdateCardAsync(ConversationRef conversation, string messageId, Card card, CancellationToken cancellationToken) =>
         DeliverAsync(
@@ -59,23 +77,23 @@ public sealed class TeamsChatGateway(ConnectorClient connector, AdaptiveCardRend
             cancellationToken);
 
     public Task PostNotificationAsync(ConversationRef conversation, string? cardMessageId, Card card, MessageMark? mark, CancellationToken cancellationToken) =>
-        DeliverAsync(() => PostAsync(conversation, cardMessageId ?? conversation.ReplyToId, card, cancellationToken), cancellationToken);
+        DeliverAsync(() => PostAsync(conversation, cardMessageId ?? conversation.ReplyToId, card, mark, cancellationToken), cancellationToken);
 
     public Task PostPrivateAsync(ConversationRef conversation, string userId, Card card, CancellationToken cancellationToken) =>
-        DeliverAsync(() => PostAsync(conversation, conversation.ReplyToId, card, cancellationToken), cancellationToken);
+        DeliverAsync(() => PostAsync(conversation, conversation.ReplyToId, card, null, cancellationToken), cancellationToken);
 
-    /// <summary>A message activity carrying the card; <c>summary</c> is what notifications show.</summary>
-    public Activity Message(Card card) => new()
+    /// <summary>A message activity carrying the card (marked when <paramref name="mark"/> is given); <c>summary</c> is what notifications show.</summary>
+    public Activity Message(Card card, MessageMark? mark = null) => new()
     {
         Type = "message",
         Summary = card.FallbackText,
-        Attachments = [renderer.RenderAttachment(card)],
+        Attachments = [renderer.RenderAttachment(card, mark)],
     };
 
-    private Task<string> PostAsync(ConversationRef conversation, string? replyToId, Card card, CancellationToken cancellationToken) =>
+    private Task<string> PostAsync(ConversationRef conversation, string? replyToId, Card card, MessageMark? mark, CancellationToken cancellationToken) =>
         replyToId is null
-            ? connector.SendAsync(ServiceUrl(conversation), conversation.ChannelId, Message(card), cancellationToken)
-            : connector.ReplyAsync(ServiceUrl(conversation), conversation.ChannelId, replyToId, Message(card), cancellationToken);
+            ? connector.SendAsync(ServiceUrl(conversation), conversation.ChannelId, Message(card, mark), cancellationToken)
+            : connector.ReplyAsync(ServiceUrl(conversation), conversation.ChannelId, replyToId, Message(card, mark), cancellationToken);
 
     private static int Scaled(int limit, int perSecond) => (int)Math.Clamp((long)limit * perSecond / 7, 1, int.MaxValue);
 

@@ -33,6 +33,21 @@ public sealed record RecordedBotCall(
 }
 
 /// <summary>
+/// A message as Teams keeps it after the connector accepted it: what <see cref="FakeGraphServer"/> lists.
+/// <see cref="ChatId"/> is the conversation id without <c>;messageid=…</c>; <see cref="RootId"/> is the
+/// thread's root message in a channel (null for a top-level post and in chats).
+/// <see cref="FromBot"/> false stands for a message a person wrote.
+/// </summary>
+public sealed record ConnectorMessage(
+    string ChatId,
+    string Id,
+    string? RootId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset LastModifiedAt,
+    JsonArray Attachments,
+    bool FromBot = true);
+
+/// <summary>
 /// A real HTTP server on 127.0.0.1 that plays the Bot Framework: it serves the OpenID metadata
 /// (<c>/.well-known/openidconfiguration</c>) and keys (<c>/keys</c>) of a <see cref="TeamsTokenIssuer"/>,
 /// and records Bot Connector calls under <c>/v3/conversations/…</c>. Point <c>Teams:OpenIdMetadataUrl</c>
@@ -43,6 +58,7 @@ public sealed class FakeBotFrameworkServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedBotCall> _calls = new();
     private readonly ConcurrentQueue<Scripted> _scripted = new();
+    private readonly ConcurrentDictionary<string, ConnectorMessage> _messages = new(StringComparer.Ordinal);
     private int _nextId;
     private int _metadataRequests;
     private int _keyRequests;
@@ -78,6 +94,12 @@ public sealed class FakeBotFrameworkServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedBotCall> Calls => [.. _calls];
 
+    /// <summary>Every message sent or replied (and seeded), oldest first, with updates applied.</summary>
+    public IReadOnlyList<ConnectorMessage> Messages => [.. _messages.Values.OrderBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal)];
+
+    /// <summary>The clock that dates messages (their <c>createdDateTime</c> in Graph).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     public int MetadataRequests => Volatile.Read(ref _metadataRequests);
 
     public int KeyRequests => Volatile.Read(ref _keyRequests);
@@ -97,6 +119,9 @@ public sealed class FakeBotFrameworkServer : IAsyncDisposable
     /// <summary>The next connector call answers <paramref name="status"/> with <c>{"error":{code,message}}</c>.</summary>
     public void FailNext(int status, string code, int? retryAfterSeconds = null) =>
         _scripted.Enqueue(new Scripted(status, code, retryAfterSeconds));
+
+    /// <summary>Adds a message as if it had been posted earlier, or by someone else.</summary>
+    public void AddMessage(ConnectorMessage message) => _messages[message.Id] = message;
 
     /// <summary>Waits until a recorded call matches; on timeout fails listing everything recorded.</summary>
     public Task<RecordedBotCall> WaitForAsync(Func<RecordedBotCall, bool> predicate, TimeSpan? timeout = null) =>
@@ -129,10 +154,43 @@ public sealed class FakeBotFrameworkServer : IAsyncDisposable
         }
 
         var id = kind == "update" ? activityId! : $"activity-{Interlocked.Increment(ref _nextId)}";
+        Keep(kind, conversationId, activityId, id, body);
 
         // Record before answering, so a caller that has its answer always finds its call recorded.
         _calls.Enqueue(new RecordedBotCall(kind, context.Request.Method, conversationId, activityId, body, authorization.Length > 0 ? authorization : null, 200));
         await context.Response.WriteAsJsonAsync(new JsonObject { ["id"] = id });
+    }
+
+    /// <summary>
+    /// Files the message as Teams does: in a channel ("19:…@thread.tacv2") a post goes into the thread of
+    /// the conversation id's <c>messageid</c>, else of the message replied to, else to the top level;
+    /// chats are flat. An update replaces the attachments of the message it names.
+    /// </summary>
+    private void Keep(string kind, string conversationId, string? activityId, string id, JsonNode? body)
+    {
+        var attachments = body?["attachments"] is JsonArray sent ? (JsonArray)sent.DeepClone() : new JsonArray();
+        var now = Clock.GetUtcNow();
+        if (kind == "update")
+        {
+            if (_messages.TryGetValue(id, out var existing))
+            {
+                _messages[id] = existing with { Attachments = attachments, LastModifiedAt = now };
+            }
+
+            return;
+        }
+
+        var separator = conversationId.IndexOf(';', StringComparison.Ordinal);
+        var chatId = separator < 0 ? conversationId : conversationId[..separator];
+        var threadRoot = separator < 0 ? null : conversationId[(separator + 1)..].Split(';').Select(p => p.Split('=', 2)).Where(p => p.Length == 2 && p[0] == "messageid").Select(p => p[1]).FirstOrDefault();
+        var isChannel = chatId.EndsWith("@thread.tacv2", StringComparison.OrdinalIgnoreCase) || chatId.EndsWith("@thread.skype", StringComparison.OrdinalIgnoreCase);
+        string? rootId = null;
+        if (isChannel)
+        {
+            rootId = threadRoot ?? (activityId is null ? null : _messages.TryGetValue(activityId, out var repliedTo) ? repliedTo.RootId ?? repliedTo.Id : activityId);
+        }
+
+        _messages[id] = new ConnectorMessage(chatId, id, rootId, now, now, attachments);
     }
 
     private static async Task<JsonNode?> ReadJsonAsync(HttpRequest request)

@@ -85,6 +85,25 @@ public sealed class TeamsManifestTests
         }
     }
 
+    [Fact]
+    public void ResourceSpecificConsent_LetsTheBotReadItsOwnChannelAndGroupChatMessagesBack()
+    {
+        var manifest = Load();
+
+        // RSC needs webApplicationInfo with the bot's Entra app id; resource is unused by RSC but must be set.
+        Assert.Equal(AppIdPlaceholder, String(manifest, "webApplicationInfo", "id"));
+        Assert.False(string.IsNullOrWhiteSpace(String(manifest, "webApplicationInfo", "resource")));
+
+        var permissions = manifest.GetProperty("authorization").GetProperty("permissions").GetProperty("resourceSpecific").EnumerateArray()
+            .Select(p => (Name: p.GetProperty("name").GetString(), Type: p.GetProperty("type").GetString()))
+            .ToList();
+        Assert.Equal(
+            [("ChannelMessage.Read.Group", "Application"), ("ChatMessage.Read.Chat", "Application")],
+            permissions.Order());
+        Assert.All(manifest.GetProperty("authorization").GetProperty("permissions").GetProperty("resourceSpecific").EnumerateArray(), p =>
+            Assert.Equal(["name", "type"], p.EnumerateObject().Select(property => property.Name).Order()));
+    }
+
     private static JsonElement Load()
     {
         var path = Path.Combine(ManifestFiles.PathOf(Folder), "manifest.json");

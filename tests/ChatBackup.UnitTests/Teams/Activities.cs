@@ -7,6 +7,7 @@ public static class Activities
 {
     public const string ConversationId = "19:abc@thread.tacv2;messageid=1700000000000";
     public const string TenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    public const string TeamGroupId = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
     public const string UserAadId = "6f2e8e4a-1111-4a4a-9c9c-000000000001";
     public const string BotId = "28:" + TeamsTestApp.AppId;
 
@@ -25,7 +26,7 @@ public static class Activities
         ["channelData"] = new JsonObject
         {
             ["tenant"] = new JsonObject { ["id"] = TenantId },
-            ["team"] = new JsonObject { ["id"] = "19:team@thread.tacv2", ["name"] = "Ops" },
+            ["team"] = new JsonObject { ["id"] = "19:team@thread.tacv2", ["name"] = "Ops", ["aadGroupId"] = TeamGroupId },
             ["channel"] = new JsonObject { ["id"] = "19:abc@thread.tacv2", ["name"] = "General" },
         },
     };

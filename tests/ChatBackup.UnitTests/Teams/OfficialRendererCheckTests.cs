@@ -27,6 +27,10 @@ public sealed class OfficialRendererCheckTests
                     JsonSerializer.Serialize(AdaptiveCardRendererTests.Renderer.Render(card), ChatBackup.Teams.Activities.BotJson.Options));
             }
 
+            // A marked card (the id a lost post is found by) must be as valid as an unmarked one.
+            var marked = AdaptiveCardRendererTests.Renderer.Render(SampleCards.Approval(), new ChatBackup.Core.Chat.MessageMark("op-01HZX3", ChatBackup.Core.Chat.MessageMark.CopyNotification));
+            await File.WriteAllTextAsync(Path.Combine(folder.FullName, "approval-marked.json"), JsonSerializer.Serialize(marked, ChatBackup.Teams.Activities.BotJson.Options));
+
             var large = ChatBackup.Core.Cards.MessageCards.Amis("eu-west-1", SampleCards.Images(2000), SampleCards.Now);
             await File.WriteAllTextAsync(Path.Combine(folder.FullName, "list-amis-truncated.json"), JsonSerializer.Serialize(AdaptiveCardRendererTests.Renderer.Render(large), ChatBackup.Teams.Activities.BotJson.Options));
 

@@ -60,6 +60,7 @@ public sealed class TeamsActivityTests : IAsyncLifetime
         Assert.Equal(Activities.TenantId, command.Conversation.TenantId);
         Assert.Equal("1700000000001", command.Conversation.ReplyToId);
         Assert.Equal("19:team@thread.tacv2", command.Conversation.TeamId);
+        Assert.Equal(Activities.TeamGroupId, command.Conversation.TeamGroupId);
         Assert.Equal("teams:1700000000001", command.RequestKey);
     }
 

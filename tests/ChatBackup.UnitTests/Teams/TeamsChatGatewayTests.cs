@@ -3,6 +3,7 @@ using ChatBackup.Core.Operations;
 using ChatBackup.Teams;
 using ChatBackup.Teams.Authentication;
 using ChatBackup.Teams.Connector;
+using ChatBackup.Teams.Graph;
 using ChatBackup.Testing.Teams;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,12 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
     private TeamsChatGateway Gateway(TeamsOptions options) => new(
         new ConnectorClient(_http, new Token(options.Anonymous ? null : TeamsTestApp.BotToken), _trusted, Options.Create(options), TimeProvider.System, NullLogger<ConnectorClient>.Instance),
         AdaptiveCardRendererTests.Renderer,
-            Options.Create(new TeamsOptions()));
+        UnusedFinder(),
+        Options.Create(new TeamsOptions()));
+
+    /// <summary>These tests never look posts up (the gateway's options have no App ID).</summary>
+    private GraphMessageFinder UnusedFinder() =>
+        new(_http, new NoGraphToken(), new GraphWarnings(), Options.Create(new TeamsOptions()), TimeProvider.System, NullLogger<GraphMessageFinder>.Instance);
 
     [Fact]
     public async Task PostCard_RepliesToTheCommand_AndReturnsTheActivityId()
@@ -122,6 +128,7 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
         var gateway = new TeamsChatGateway(
             new ConnectorClient(_http, new Token(TeamsTestApp.BotToken), untrusted, Options.Create(new TeamsOptions { AppId = "a", AppPassword = "s" }), TimeProvider.System, NullLogger<ConnectorClient>.Instance),
             AdaptiveCardRendererTests.Renderer,
+            UnusedFinder(),
             Options.Create(new TeamsOptions()));
 
         var error = await Assert.ThrowsAsync<ChatDeliveryException>(() => gateway.PostCardAsync(Conversation(), SampleCards.Approval(), null, CancellationToken.None));
@@ -151,5 +158,11 @@ public sealed class TeamsChatGatewayTests : IAsyncLifetime
     private sealed class Token(string? token) : IBotTokenProvider
     {
         public Task<string?> GetTokenAsync(CancellationToken cancellationToken) => Task.FromResult(token);
+    }
+
+    private sealed class NoGraphToken : IGraphTokenProvider
+    {
+        public Task<string> GetTokenAsync(string tenantId, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("These tests do not use Microsoft Graph.");
     }
 }

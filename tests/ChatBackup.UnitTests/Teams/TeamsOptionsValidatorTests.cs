@@ -57,4 +57,26 @@ public sealed class TeamsOptionsValidatorTests
     [Fact]
     public void TenantId_CannotCarryPathCharacters() =>
         Assert.Contains(Failures(new TeamsOptions { AppId = "a", AppPassword = "s", TenantId = "x/../y" }), f => f.Contains("Teams:TenantId", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("http://graph.microsoft.com/v1.0/")]
+    [InlineData("graph.microsoft.com/v1.0/")]
+    [InlineData("https://graph.microsoft.com/v1.0/?x=1")]
+    [InlineData("https://user:pw@graph.microsoft.com/v1.0/")]
+    public void GraphBaseUrl_MustBeHttps_NamesTheKey(string url) =>
+        Assert.Contains(Failures(new TeamsOptions { GraphBaseUrl = url }), f => f.Contains("Teams:GraphBaseUrl", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("https://graph.microsoft.us/v1.0/")]
+    [InlineData("http://127.0.0.1:5000/v1.0/")]
+    public void GraphBaseUrl_MayBeAnotherCloud_OrHttpOnLoopback(string url) =>
+        Assert.Empty(Failures(new TeamsOptions { GraphBaseUrl = url }));
+
+    [Fact]
+    public void LostPostLookUp_IsOnByDefault_AgainstMicrosoftGraph()
+    {
+        var options = new TeamsOptions();
+        Assert.True(options.FindLostPosts);
+        Assert.Equal("https://graph.microsoft.com/v1.0/", options.GraphBaseUrl);
+    }
 }

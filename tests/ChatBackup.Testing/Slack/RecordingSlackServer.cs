@@ -145,9 +145,19 @@ public sealed class RecordingSlackServer : IAsyncDisposable
         return message;
     }
 
-    /// <summary>The next call of <paramref name="method"/> answers HTTP 429 with <c>Retry-After</c>.</summary>
-    public void RateLimitNext(string method, int retryAfterSeconds) =>
+    /// <summary>
+    /// The next call of <paramref name="method"/> (or the one after <paramref name="afterCalls"/> calls answered
+    /// as usual) answers HTTP 429 with <c>Retry-After</c>.
+    /// </summary>
+    public void RateLimitNext(string method, int retryAfterSeconds, int afterCalls = 0)
+    {
+        for (var i = 0; i < afterCalls; i++)
+        {
+            Script(method, Scripted.AsUsual);
+        }
+
         Script(method, new Scripted(429, "ratelimited", retryAfterSeconds));
+    }
 
     /// <summary>The next call of <paramref name="method"/> answers with an HTTP error status (5xx to test backoff).</summary>
     public void ServerErrorNext(string method, int statusCode = 503) =>
@@ -351,7 +361,7 @@ public sealed class RecordingSlackServer : IAsyncDisposable
     }
 
     private Scripted? TakeScripted(string method) =>
-        _scripted.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted) ? scripted : null;
+        _scripted.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted) && !ReferenceEquals(scripted, Scripted.AsUsual) ? scripted : null;
 
     private static async Task WriteScriptedAsync(string method, Scripted scripted, HttpContext context)
     {
@@ -436,5 +446,9 @@ public sealed class RecordingSlackServer : IAsyncDisposable
         }
     }
 
-    private sealed record Scripted(int Status, string? Error, int? RetryAfterSeconds = null, string? Needed = null, string? Provided = null);
+    private sealed record Scripted(int Status, string? Error, int? RetryAfterSeconds = null, string? Needed = null, string? Provided = null)
+    {
+        /// <summary>A place in the queue answered as if nothing were scripted.</summary>
+        public static readonly Scripted AsUsual = new(200, null);
+    }
 }

@@ -64,8 +64,6 @@ public sealed record SlackMessageMetadata(
 /// <summary>The fields of a message in <c>conversations.history</c>/<c>conversations.replies</c> that we read.</summary>
 public sealed record SlackHistoryMessage(
     [property: JsonPropertyName("ts")] string? Ts,
-    [property: JsonPropertyName("thread_ts")] string? ThreadTs = null,
-    [property: JsonPropertyName("subtype")] string? Subtype = null,
     [property: JsonPropertyName("metadata")] SlackMessageMetadata? Metadata = null);
 
 /// <summary>One page of messages; <see cref="NextCursor"/> is null on the last page.</summary>
@@ -84,5 +82,4 @@ internal sealed record SlackApiResponse(
     [property: JsonPropertyName("ts")] string? Ts = null,
     [property: JsonPropertyName("message_ts")] string? MessageTs = null,
     [property: JsonPropertyName("messages")] IReadOnlyList<SlackHistoryMessage>? Messages = null,
-    [property: JsonPropertyName("has_more")] bool? HasMore = null,
     [property: JsonPropertyName("response_metadata")] SlackResponseMetadata? ResponseMetadata = null);

@@ -74,7 +74,7 @@ public sealed class SlackChatGateway(SlackApiClient api, BlockKitRenderer render
             return null;
         }
 
-        var oldest = ToSlackTs(since - ClockSkew);
+        var oldest = ToSlackTs(since > DateTimeOffset.MinValue + ClockSkew ? since - ClockSkew : since);
         string? cursor = null;
         try
         {

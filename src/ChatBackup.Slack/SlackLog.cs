@@ -55,4 +55,10 @@ internal static partial class SlackLog
 
     [LoggerMessage(EventId = 4042, Level = LogLevel.Warning, Message = "Cannot deliver the {What} through response_url: the conversation has none")]
     public static partial void NoResponseUrl(this ILogger logger, string what);
+
+    [LoggerMessage(EventId = 4043, Level = LogLevel.Warning, Message = "Cannot look for lost posts in Slack channel {Channel} ({Error}): {Remedy}; or set Slack:FindLostPosts=false. Until then a message whose answer was lost in a crash is posted again")]
+    public static partial void CannotLookForLostPosts(this ILogger logger, string channel, string error, string remedy);
+
+    [LoggerMessage(EventId = 4044, Level = LogLevel.Warning, Message = "Read {Pages} pages of Slack channel {Channel} without finding the {Purpose} of operation {OperationId}; it is posted again")]
+    public static partial void LookupGaveUp(this ILogger logger, string channel, int pages, string purpose, string operationId);
 }

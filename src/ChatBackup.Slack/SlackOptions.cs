@@ -19,6 +19,13 @@ public sealed class SlackOptions
     /// <summary>Messages the bot starts per second in one channel (Slack allows about 1).</summary>
     public int PostsPerSecondPerChannel { get; set; } = 1;
 
+    /// <summary>
+    /// After a crash, look for a message whose <c>chat.postMessage</c> answer was lost (by its metadata, with
+    /// <c>conversations.history</c>/<c>conversations.replies</c>) instead of posting it again. Needs the bot
+    /// scopes <c>channels:history</c> and <c>groups:history</c>; false gives at-least-once messages without them.
+    /// </summary>
+    public bool FindLostPosts { get; set; } = true;
+
     public bool Enabled => !string.IsNullOrEmpty(SigningSecret);
 }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -10,8 +11,8 @@ namespace ChatBackup.Slack.SlackClient;
 
 /// <summary>
 /// The few Slack Web API methods the bot uses (https://docs.slack.dev/reference/methods), plus
-/// <c>response_url</c> posts. Retries HTTP 429 after <c>Retry-After</c> and 5xx with backoff;
-/// throws <see cref="SlackApiException"/> when Slack says <c>ok:false</c>.
+/// <c>response_url</c> posts. Retries HTTP 429 after <c>Retry-After</c> (not for the history reads) and
+/// 5xx with backoff; throws <see cref="SlackApiException"/> when Slack says <c>ok:false</c>.
 /// </summary>
 public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> options, TimeProvider timeProvider, ILogger<SlackApiClient> logger)
 {
@@ -20,24 +21,44 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
     /// <summary>Longest Retry-After we wait inside one call; longer throttling is left to the caller (jobs retry).</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>Bound on the Retry-After handed to callers, against a nonsensical header.</summary>
+    private static readonly TimeSpan MaxReportedRetryAfter = TimeSpan.FromHours(1);
+
     private const string Platform = "slack";
     private const string ResponseUrlMethod = "response_url";
 
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(250);
 
-    /// <summary><c>chat.postMessage</c>; returns the message <c>ts</c>.</summary>
+    /// <summary><c>chat.postMessage</c>; returns the message <c>ts</c>. <paramref name="metadata"/> is attached as message metadata.</summary>
     public async Task<string> PostMessageAsync(
         string channel,
         string text,
         IReadOnlyList<Block>? blocks,
         string? threadTs = null,
         bool? replyBroadcast = null,
+        SlackMessageMetadata? metadata = null,
         CancellationToken cancellationToken = default)
     {
         const string method = "chat.postMessage";
-        var response = await CallAsync(method, new PostMessageRequest(channel, text, blocks, threadTs, replyBroadcast), cancellationToken);
+        var response = await CallAsync(method, new PostMessageRequest(channel, text, blocks, threadTs, replyBroadcast, metadata), cancellationToken);
         return response.Ts ?? throw new SlackApiException(method, "invalid_response");
     }
+
+    /// <summary>
+    /// One page of <c>conversations.history</c> (https://docs.slack.dev/reference/methods/conversations.history):
+    /// messages at or after <paramref name="oldest"/>, with everyone's metadata. Throttling is not waited
+    /// out here: the methods are Tier 1 for apps outside the Marketplace (1 request a minute), so a 429
+    /// throws at once with Slack's <c>Retry-After</c> and the caller decides when to come back.
+    /// </summary>
+    public Task<SlackMessagePage> HistoryAsync(string channel, string oldest, int limit, string? cursor, CancellationToken cancellationToken = default) =>
+        ReadMessagesAsync("conversations.history", channel, threadTs: null, oldest, limit, cursor, cancellationToken);
+
+    /// <summary>
+    /// One page of <c>conversations.replies</c> (https://docs.slack.dev/reference/methods/conversations.replies):
+    /// the thread under <paramref name="threadTs"/>, at or after <paramref name="oldest"/>. Throttling as for <see cref="HistoryAsync"/>.
+    /// </summary>
+    public Task<SlackMessagePage> RepliesAsync(string channel, string threadTs, string oldest, int limit, string? cursor, CancellationToken cancellationToken = default) =>
+        ReadMessagesAsync("conversations.replies", channel, threadTs, oldest, limit, cursor, cancellationToken);
 
     /// <summary><c>chat.update</c> of a message the bot posted.</summary>
     public Task UpdateAsync(string channel, string ts, string text, IReadOnlyList<Block>? blocks, CancellationToken cancellationToken = default) =>
@@ -84,8 +105,38 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         }
     }
 
-    private Task<SlackApiResponse> CallAsync<TRequest>(string method, TRequest request, CancellationToken cancellationToken) =>
-        CountedAsync(method, () => CallCoreAsync(method, request, cancellationToken));
+    private Task<SlackApiResponse> CallAsync<TRequest>(string method, TRequest request, CancellationToken cancellationToken)
+    {
+        var payload = JsonSerializer.SerializeToUtf8Bytes(request, SlackJson.Options);
+        return CountedAsync(method, () => CallCoreAsync(method, () => Json(payload), MaxRetries, cancellationToken));
+    }
+
+    private async Task<SlackMessagePage> ReadMessagesAsync(
+        string method, string channel, string? threadTs, string oldest, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        // The read methods take form fields, not JSON (https://docs.slack.dev/apis/web-api/#post-bodies).
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("channel", channel),
+            new("oldest", oldest),
+            new("inclusive", "true"),
+            new("include_all_metadata", "true"),
+            new("limit", limit.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (threadTs is not null)
+        {
+            fields.Add(new("ts", threadTs));
+        }
+
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            fields.Add(new("cursor", cursor));
+        }
+
+        var response = await CountedAsync(method, () => CallCoreAsync(method, () => new FormUrlEncodedContent(fields), rateLimitRetries: 0, cancellationToken));
+        var next = response.ResponseMetadata?.NextCursor;
+        return new SlackMessagePage(response.Messages ?? [], string.IsNullOrEmpty(next) ? null : next);
+    }
 
     /// <summary>
     /// Counts a call once, however many attempts it took, with Slack's error code as its outcome:
@@ -112,23 +163,24 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         }
     }
 
-    private async Task<SlackApiResponse> CallCoreAsync<TRequest>(string method, TRequest request, CancellationToken cancellationToken)
+    private async Task<SlackApiResponse> CallCoreAsync(string method, Func<HttpContent> content, int rateLimitRetries, CancellationToken cancellationToken)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(request, SlackJson.Options);
         var token = options.Value.BotToken;
         using var response = await SendAsync(
             method,
             () =>
             {
-                var message = new HttpRequestMessage(HttpMethod.Post, method) { Content = Json(payload) };
+                var message = new HttpRequestMessage(HttpMethod.Post, method) { Content = content() };
                 message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 return message;
             },
-            cancellationToken);
+            cancellationToken,
+            rateLimitRetries);
 
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            throw new SlackApiException(method, "ratelimited", 429, retryAfter: RetryAfter(response));
+            // The caller gets Slack's full Retry-After: coming back sooner only meets another 429.
+            throw new SlackApiException(method, "ratelimited", 429, retryAfter: RetryAfter(response, MaxReportedRetryAfter));
         }
 
         if (!response.IsSuccessStatusCode)
@@ -148,9 +200,11 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         return body;
     }
 
-    /// <summary>Sends, retrying throttling and server faults; returns the last response for the caller to judge.</summary>
-    private async Task<HttpResponseMessage> SendAsync(string method, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
+    /// <summary>Sends, retrying throttling (up to <paramref name="rateLimitRetries"/> times) and server faults; returns the last response for the caller to judge.</summary>
+    private async Task<HttpResponseMessage> SendAsync(
+        string method, Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken, int rateLimitRetries = MaxRetries)
     {
+        var rateLimited = 0;
         for (var attempt = 1; ; attempt++)
         {
             using var request = createRequest();
@@ -160,7 +214,12 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 ChatBackupTelemetry.ChatRateLimit(Platform, method);
-                delay = RetryAfter(response);
+                if (++rateLimited > rateLimitRetries)
+                {
+                    return response;
+                }
+
+                delay = RetryAfter(response, MaxRetryAfter);
             }
             else if (status >= 500)
             {
@@ -182,12 +241,12 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
         }
     }
 
-    private TimeSpan RetryAfter(HttpResponseMessage response)
+    private TimeSpan RetryAfter(HttpResponseMessage response, TimeSpan cap)
     {
         var header = response.Headers.RetryAfter;
         var delay = header?.Delta
             ?? (header?.Date is { } date ? date - timeProvider.GetUtcNow() : TimeSpan.FromSeconds(1));
-        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxRetryAfter ? MaxRetryAfter : delay;
+        return delay < TimeSpan.Zero ? TimeSpan.Zero : delay > cap ? cap : delay;
     }
 
     private static ByteArrayContent Json(byte[] payload)

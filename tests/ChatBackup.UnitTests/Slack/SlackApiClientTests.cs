@@ -50,6 +50,57 @@ public sealed class SlackApiClientTests : IAsyncLifetime
         Assert.False(body.ContainsKey("thread_ts"));
         Assert.False(body.ContainsKey("reply_broadcast"));
         Assert.False(body.ContainsKey("blocks"));
+        Assert.False(body.ContainsKey("metadata"));
+    }
+
+    [Fact]
+    public async Task PostMessage_SendsMetadata_AsSlacksEventTypeAndPayload()
+    {
+        var metadata = SlackMessageMetadata.Of("chatbackup_message", new Dictionary<string, string> { ["operation_id"] = "op-1", ["purpose"] = "card" });
+
+        await Client().PostMessageAsync("C1", "t", null, metadata: metadata);
+
+        Assert.Equal(
+            """{"event_type":"chatbackup_message","event_payload":{"operation_id":"op-1","purpose":"card"}}""",
+            Assert.Single(_slack.Calls).Body!["metadata"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task History_IsAFormPostWithTheBearerToken_AndReadsMessagesMetadataAndCursor()
+    {
+        var marked = System.Text.Json.Nodes.JsonNode.Parse("""{"event_type":"e","event_payload":{"operation_id":"op-1"}}""");
+        _slack.AddMessage("C1", "1700000001.000000", "old");
+        _slack.AddMessage("C1", "1700000002.000000", "first", metadata: marked);
+        _slack.AddMessage("C1", "1700000003.000000", "second");
+
+        var page = await Client().HistoryAsync("C1", oldest: "1700000002.000000", limit: 1, cursor: null);
+
+        var call = Assert.Single(_slack.Calls);
+        Assert.Equal("conversations.history", call.Method);
+        Assert.Equal($"Bearer {Token}", call.Authorization);
+        Assert.Equal("application/x-www-form-urlencoded", call.ContentType);
+        Assert.Equal("1700000003.000000", Assert.Single(page.Messages).Ts);
+        Assert.NotNull(page.NextCursor);
+
+        var last = await Client().HistoryAsync("C1", oldest: "1700000002.000000", limit: 1, cursor: page.NextCursor);
+        var message = Assert.Single(last.Messages);
+        Assert.Equal("1700000002.000000", message.Ts);
+        Assert.Equal("e", message.Metadata?.EventType);
+        Assert.Equal("op-1", message.Metadata?.PayloadString("operation_id"));
+        Assert.Null(last.NextCursor);
+    }
+
+    [Fact]
+    public async Task History_RateLimited_ThrowsAtOnce_WithSlacksFullRetryAfter()
+    {
+        _slack.RateLimitNext("conversations.history", retryAfterSeconds: 60);
+
+        var e = await Assert.ThrowsAsync<SlackApiException>(() => Client().HistoryAsync("C1", "0.000000", 15, null));
+
+        Assert.Equal("ratelimited", e.Error);
+        Assert.True(e.IsRetryable);
+        Assert.Equal(TimeSpan.FromSeconds(60), e.RetryAfter);
+        Assert.Single(_slack.Calls);
     }
 
     [Fact]

@@ -40,6 +40,44 @@ public sealed class SlackChatGatewayTests : IAsyncLifetime
         Assert.Equal("slack", _gateway.Platform);
     }
 
+    [Fact]
+    public async Task MarkedCardAndNotification_CarryTheMarkAsMessageMetadata()
+    {
+        var cardTs = await _gateway.PostCardAsync(_conversation, Card, new MessageMark("op-7", MessageMark.Card), CancellationToken.None);
+        await _gateway.PostNotificationAsync(_conversation, cardTs, Card, new MessageMark("op-7", MessageMark.Notification), CancellationToken.None);
+
+        Assert.Collection(
+            _slack.Calls,
+            card =>
+            {
+                Assert.Equal("chatbackup_message", card.Body!["metadata"]!["event_type"]!.ToString());
+                Assert.Equal("op-7", card.Body!["metadata"]!["event_payload"]!["operation_id"]!.ToString());
+                Assert.Equal("card", card.Body!["metadata"]!["event_payload"]!["purpose"]!.ToString());
+            },
+            notification =>
+            {
+                Assert.Equal(cardTs, notification["thread_ts"]);
+                Assert.Equal("chatbackup_message", notification.Body!["metadata"]!["event_type"]!.ToString());
+                Assert.Equal("op-7", notification.Body!["metadata"]!["event_payload"]!["operation_id"]!.ToString());
+                Assert.Equal("notification", notification.Body!["metadata"]!["event_payload"]!["purpose"]!.ToString());
+            });
+    }
+
+    [Fact]
+    public async Task UnmarkedPosts_AndResponseUrlFallbacks_CarryNoMetadata()
+    {
+        await _gateway.PostCardAsync(_conversation, Card, null, CancellationToken.None);
+        await _gateway.PostNotificationAsync(_conversation, null, Card, null, CancellationToken.None);
+        _slack.FailNext("chat.postMessage", "not_in_channel");
+        var id = await _gateway.PostCardAsync(_conversation, Card, new MessageMark("op-7", MessageMark.Card), CancellationToken.None);
+        await _gateway.PostNotificationAsync(_conversation, id, Card, new MessageMark("op-7", MessageMark.Notification), CancellationToken.None);
+
+        // The refused chat.postMessage (third call) was marked; what reached the channel was not.
+        Assert.Equal(["chat.postMessage", "chat.postMessage", "chat.postMessage", "response_url", "response_url"], _slack.Calls.Select(c => c.Method));
+        Assert.Equal("not_in_channel", _slack.Calls[2].Error);
+        Assert.All(_slack.Calls.Where(c => c.Succeeded), c => Assert.False(c.Body!.AsObject().ContainsKey("metadata"), c.ToString()));
+    }
+
     [Theory]
     [InlineData("not_in_channel")]
     [InlineData("channel_not_found")]

@@ -34,8 +34,9 @@ public static class PostgresJobStorage
         // answer prompt. Each poll is one indexed query per worker set.
         QueuePollInterval = TimeSpan.FromSeconds(1),
 
-        // A replica that dies while holding a lock frees it after this long.
-        DistributedLockTimeout = TimeSpan.FromMinutes(1),
+        // A replica that dies while holding a lock (the poller's tick lock, say) frees it after this
+        // long; until then nobody polls. Ticks hold it for milliseconds, so it can be short.
+        DistributedLockTimeout = TimeSpan.FromSeconds(15),
     };
 
     /// <summary>

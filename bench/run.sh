@@ -9,9 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bench_dir=$(pwd)
 
-seconds=10 warmup=1 connections=50 fanouts="1000 10000"
+seconds=10 warmup=1 connections=50 fanouts="1000 10000" paced=60
 if [ "${1:-}" = "--quick" ]; then
-  seconds=3 warmup=0.5 fanouts="200 1000"
+  seconds=3 warmup=0.5 fanouts="200 1000" paced=20
 fi
 
 # One thread for the generators: on 2 cores the bots under test need the other one (see the
@@ -121,6 +121,10 @@ for ops in $fanouts; do
   "${bench[@]}" fanout --ops "$ops" --pending-polls 5 --poll-interval 00:00:01 --slack-api "$stub/api/" \
     --out "$raw/fanout-$ops.json" >"$raw/fanout-$ops.log" 2>&1 || say "fan-out $ops did not finish (see results/raw/fanout-$ops.log)"
 done
+
+say "fan-out: $paced AMI operations in one Slack channel (the per-channel pace at work)"
+"${bench[@]}" fanout --ops "$paced" --channels 1 --pending-polls 5 --poll-interval 00:00:01 --timeout 00:05:00 --slack-api "$stub/api/" \
+  --out "$raw/fanout-paced-$paced.json" >"$raw/fanout-paced-$paced.log" 2>&1 || say "paced fan-out did not finish (see results/raw/fanout-paced-$paced.log)"
 
 cat >"$raw/meta.md" <<META
 Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); .NET $(dotnet --version), node $(node --version).

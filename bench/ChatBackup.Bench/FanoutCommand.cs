@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using ChatBackup.Core.Commands;
@@ -24,6 +25,9 @@ internal static class FanoutCommand
     public static async Task<int> RunAsync(Args args)
     {
         var count = args.Int("ops", 1000);
+
+        // One conversation per operation measures the bot; fewer puts the platform's per-channel pace in play.
+        var channels = Math.Clamp(args.Int("channels", count), 1, count);
         var pendingPolls = args.Int("pending-polls", 5);
         var pollInterval = args.Time("poll-interval", TimeSpan.FromSeconds(1));
         var timeout = args.Time("timeout", TimeSpan.FromMinutes(2));
@@ -40,13 +44,21 @@ internal static class FanoutCommand
         var store = app.Services.GetRequiredService<IOperationStore>();
         var baselineRss = ProcStatus("VmRSS");
 
+        var stub = new Uri(new Uri(args.Get("slack-api")), "/");
+        using var http = new HttpClient { BaseAddress = stub };
+        (await http.PostAsync("recording/start", null)).EnsureSuccessStatusCode();
+
         var clock = Stopwatch.StartNew();
         var requester = new Requester("slack", "U0123ALICE", "alice");
-        var conversation = new ConversationRef("slack", "C0123OPS");
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
-            await commands.HandleAsync(new ChatCommand(requester, conversation, $"ami web-01 --no-reboot --name fan-{i}", $"T0123TEAM:fan-{i}"), ct));
+            await commands.HandleAsync(
+                new ChatCommand(requester, new ConversationRef("slack", Channel(i % channels)), $"ami web-01 --no-reboot --name fan-{i}", $"T0123TEAM:fan-{i}"), ct));
         var submitted = clock.Elapsed;
-        var ids = (await store.ListRecentAsync("slack", "C0123OPS", count + 1, CancellationToken.None)).Select(o => o.Id).ToList();
+        var ids = new List<string>(count);
+        for (var c = 0; c < channels; c++)
+        {
+            ids.AddRange((await store.ListRecentAsync("slack", Channel(c), count + 1, CancellationToken.None)).Select(o => o.Id));
+        }
 
         // Sampling the store every 50 ms: the notification times below are exact to that.
         var notifiedAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -82,11 +94,19 @@ internal static class FanoutCommand
         }
 
         var images = app.Ec2.Images.ToDictionary(i => i.Id, StringComparer.Ordinal);
-        var lags = notifiedAt
-            .Where(n => images.TryGetValue(imageOf[n.Key], out var image) && image.AvailableAt is not null)
-            .Select(n => (n.Value - images[imageOf[n.Key]].AvailableAt!.Value).TotalMilliseconds)
+
+        // Lag is from the fake reporting the image available to Slack's stub receiving the reply.
+        var chat = await http.GetFromJsonAsync<List<RecordedChatCall>>("recording", Json.Options) ?? [];
+        var repliedAt = chat
+            .Where(c => c.Purpose == "notification" && c.OperationId is not null)
+            .GroupBy(c => c.OperationId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => DateTimeOffset.FromUnixTimeMilliseconds(g.Min(c => c.AtMs)), StringComparer.Ordinal);
+        var lags = notifiedAt.Keys
+            .Where(id => repliedAt.ContainsKey(id) && images.TryGetValue(imageOf[id], out var image) && image.AvailableAt is not null)
+            .Select(id => (repliedAt[id] - images[imageOf[id]].AvailableAt!.Value).TotalMilliseconds)
             .Order()
             .ToArray();
+        var posts = chat.Where(c => c.Method == "chat.postMessage").ToList();
         var calls = app.Ec2.Calls.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         var describes = calls.Where(c => c.Key.StartsWith("Describe", StringComparison.Ordinal) && c.Key != "DescribeInstances").Sum(c => c.Value);
         var ticks = Math.Max(1, wall / pollInterval);
@@ -110,6 +130,11 @@ internal static class FanoutCommand
             HangfireWorkerSeconds = timer.Elapsed.TotalSeconds,
             LagP50Ms = lags.Length == 0 ? null : lags[lags.Length / 2],
             LagMaxMs = lags.Length == 0 ? null : lags[^1],
+            Channels = channels,
+            ChatPosts = posts.Count,
+            ChatUpdates = chat.Count(c => c.Method == "chat.update"),
+            DuplicatePosts = posts.Where(c => c.OperationId is not null).GroupBy(c => (c.OperationId, c.Purpose)).Sum(g => g.Count() - 1),
+            MaxPostsPerChannelPerSecond = MaxInAnySecond(posts),
         };
         var json = JsonSerializer.Serialize(result, Json.Options);
         Console.WriteLine(json);
@@ -119,6 +144,30 @@ internal static class FanoutCommand
         }
 
         return notifiedAt.Count == count ? 0 : 1;
+    }
+
+    private static string Channel(int i) => $"C{i:D6}";
+
+    /// <summary>The most posts any one channel received within any 1-second window.</summary>
+    private static int MaxInAnySecond(List<RecordedChatCall> posts)
+    {
+        var most = 0;
+        foreach (var channel in posts.GroupBy(p => p.Channel, StringComparer.Ordinal))
+        {
+            var times = channel.Select(p => p.AtMs).Order().ToArray();
+            var start = 0;
+            for (var end = 0; end < times.Length; end++)
+            {
+                while (times[end] - times[start] >= 1000)
+                {
+                    start++;
+                }
+
+                most = Math.Max(most, end - start + 1);
+            }
+        }
+
+        return most;
     }
 
     /// <summary>A line of /proc/self/status in kB: VmRSS now, VmHWM the peak so far.</summary>
@@ -195,4 +244,17 @@ internal sealed record FanoutResult(int Operations, int PendingPolls, double Pol
     public double? LagP50Ms { get; init; }
 
     public double? LagMaxMs { get; init; }
+
+    /// <summary>Conversations the operations were spread over.</summary>
+    public int Channels { get; init; }
+
+    public int ChatPosts { get; init; }
+
+    public int ChatUpdates { get; init; }
+
+    /// <summary>Posts with the same operation and purpose beyond the first (must be 0).</summary>
+    public int DuplicatePosts { get; init; }
+
+    /// <summary>The most posts one channel received in any 1-second window (Slack allows about 1).</summary>
+    public int MaxPostsPerChannelPerSecond { get; init; }
 }

@@ -78,11 +78,12 @@ internal static partial class ReportCommand
 
         md.AppendLine("## c. Fan-out of AMI operations against the EC2 fake");
         md.AppendLine();
-        md.AppendLine("| operations | pending polls | poll interval | notified | wall s | EC2 calls / op | Describe* / op | Describe* / tick | 1-poll-per-op ÷ actual | peak RSS MB | Hangfire jobs | worker s | lag p50 / max ms |");
-        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| operations | channels | pending polls | poll interval | notified | wall s | EC2 calls / op | Describe* / op | Describe* / tick | 1-poll-per-op ÷ actual | peak RSS MB | Hangfire jobs | worker s | lag p50 / max ms | Slack posts / updates | duplicate posts | most posts in a channel in 1 s |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var fanouts = Directory.GetFiles(dir, "fanout-*.json")
             .Select(f => JsonSerializer.Deserialize<FanoutResult>(File.ReadAllText(f), Json.Options)!)
-            .OrderBy(f => f.Operations)
+            .OrderBy(f => f.Channels < f.Operations)
+            .ThenBy(f => f.Operations)
             .ToList();
         var fanoutVerdicts = new List<string>();
         foreach (var f in fanouts)
@@ -90,9 +91,18 @@ internal static partial class ReportCommand
             var describes = f.DescribesPerOperation * f.Operations;
             var fewer = describes == 0 ? double.NaN : f.Operations * (double)f.PendingPolls / describes;
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {f.Operations:N0} | {f.PendingPolls} | {f.PollIntervalSeconds:0.###} s | {f.Notified:N0}{(f.Failed > 0 ? $" ({f.Failed} failed)" : "")} | {f.WallSeconds:0.0} | {f.Ec2CallsPerOperation:0.00} | {f.DescribesPerOperation:0.00} | {f.DescribesPerTick:0.0} | {fewer:0.0}× | {f.PeakRssMb:0} | {f.HangfireJobs:N0} | {f.HangfireWorkerSeconds:0.0} | {f.LagP50Ms:0} / {f.LagMaxMs:0} |");
+                $"| {f.Operations:N0} | {f.Channels:N0} | {f.PendingPolls} | {f.PollIntervalSeconds:0.###} s | {f.Notified:N0}{(f.Failed > 0 ? $" ({f.Failed} failed)" : "")} | {f.WallSeconds:0.0} | {f.Ec2CallsPerOperation:0.00} | {f.DescribesPerOperation:0.00} | {f.DescribesPerTick:0.0} | {fewer:0.0}× | {f.PeakRssMb:0} | {f.HangfireJobs:N0} | {f.HangfireWorkerSeconds:0.0} | {f.LagP50Ms:0} / {f.LagMaxMs:0} | {f.ChatPosts:N0} / {f.ChatUpdates:N0} | {f.DuplicatePosts} | {f.MaxPostsPerChannelPerSecond} |");
+            if (f.Channels < f.Operations)
+            {
+                fanoutVerdicts.Add($"- **{f.Operations:N0} ops in {f.Channels} channel{(f.Channels == 1 ? "" : "s")}** (Slack's pace of about 1 post per second per channel applies): "
+                    + $"at most {f.MaxPostsPerChannelPerSecond} post{(f.MaxPostsPerChannelPerSecond == 1 ? "" : "s")} in any second of one channel (target ≤ 1: {Verdict(f.MaxPostsPerChannelPerSecond <= 1)}); "
+                    + $"{f.Notified:N0} of {f.Operations:N0} notifications sent, {f.DuplicatePosts} duplicated (target: all, none: {Verdict(f.Notified == f.Operations && f.DuplicatePosts == 0)}); "
+                    + $"{f.ChatUpdates:N0} card updates for {f.Operations:N0} cards, progress coalesced while waiting; the last reply came {f.LagMaxMs / 1000:0.0} s after its AMI was available, which is the channel's pace, not the bot's.");
+                continue;
+            }
+
             var calls = string.Join(", ", f.Ec2Calls.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value:N0}"));
-            fanoutVerdicts.Add($"- **{f.Operations:N0} ops**: EC2 calls {calls}.");
+            fanoutVerdicts.Add($"- **{f.Operations:N0} ops**: EC2 calls {calls}; duplicate posts {f.DuplicatePosts}.");
             fanoutVerdicts.Add($"  Describe* per tick {f.DescribesPerTick:0.0} (target ≤ 1 per kind and region, i.e. ≤ 2 here: {Verdict(f.DescribesPerTick <= 2)})"
                 + (f.Operations == 1000 ? $"; one poll per operation would make {fewer:0.0}× the Describe* calls made (target ≥ 100×: {Verdict(fewer >= 100)})" : "")
                 + (f.Operations >= 10000 ? $"; peak RSS {f.PeakRssMb:0} MB (target ≤ 300 MB: {Verdict(f.PeakRssMb <= 300)})" : "")
@@ -102,7 +112,7 @@ internal static partial class ReportCommand
         md.AppendLine();
         md.AppendLine(string.Join(Environment.NewLine, fanoutVerdicts));
         md.AppendLine();
-        md.AppendLine("Describe* counts DescribeImages and DescribeSnapshots (not the DescribeInstances of the command's name look-up); a tick is one poll interval of wall time. \"1-poll-per-op ÷ actual\" is (operations × pending polls) ÷ Describe* calls: below 1 means more than one call per operation and poll. Lag is sampled every 50 ms.");
+        md.AppendLine("Describe* counts DescribeImages and DescribeSnapshots (not the DescribeInstances of the command's name look-up); a tick is one poll interval of wall time. \"1-poll-per-op ÷ actual\" is (operations × pending polls) ÷ Describe* calls: below 1 means more than one call per operation and poll. Lag is from the fake reporting the image available to the Slack stub receiving the reply. With one channel per operation the per-channel pace never binds, so the figures are the bot's own; the one-channel row shows the pace at work.");
 
         var text = md.ToString();
         Console.WriteLine(text);

@@ -509,8 +509,13 @@ public sealed partial class ChatSender(
             case ChatWork.PostCard:
             {
                 var mark = new MessageMark(operation.Id, MessageMark.Card);
-                var id = await FindAsync(gateway, conversation, null, mark, uncertainSince, cancellationToken)
-                    ?? await gateway.PostCardAsync(conversation, OperationCards.For(operation, now), mark, cancellationToken);
+                if (await FindAsync(gateway, conversation, null, mark, uncertainSince, cancellationToken) is { } found)
+                {
+                    // The lost post showed an older state than this one: leave the card due an update.
+                    return await RecordAsync(operation.Id, o => o with { CardMessageId = found, CardUpdatedAt = null, CardState = null }, cancellationToken);
+                }
+
+                var id = await gateway.PostCardAsync(conversation, OperationCards.For(operation, now), mark, cancellationToken);
                 CrashPoints.Hit(CrashPoints.CardPosted);
                 return await RecordAsync(operation.Id, o => o with { CardMessageId = id, CardUpdatedAt = now, CardState = shown }, cancellationToken);
             }

@@ -190,6 +190,11 @@ public sealed class ChatSenderTests : IAsyncDisposable
         var saved = await _store.GetAsync(op.Id, None);
         Assert.Equal(lostId, saved!.CardMessageId);
         Assert.Null(saved.Sending);
+
+        // The found card showed whatever the lost post rendered, so it is brought up to date.
+        var update = Assert.Single(_chat.OfKind("update"));
+        Assert.Equal(lostId, update.Target);
+        Assert.Equal(OperationState.Running, saved.CardState);
     }
 
     [Fact]

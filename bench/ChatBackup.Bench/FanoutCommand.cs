@@ -107,6 +107,11 @@ internal static class FanoutCommand
             .Order()
             .ToArray();
         var posts = chat.Where(c => c.Method == "chat.postMessage").ToList();
+        var cardPostedAt = chat
+            .Where(c => c.Purpose == "card" && c.OperationId is not null)
+            .GroupBy(c => c.OperationId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => DateTimeOffset.FromUnixTimeMilliseconds(g.Min(c => c.AtMs)), StringComparer.Ordinal);
+        var cardLags = cardPostedAt.Select(c => (c.Value - DateTimeOffset.UtcNow).TotalMilliseconds + clock.Elapsed.TotalMilliseconds).Order().ToArray();
         var calls = app.Ec2.Calls.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         var describes = calls.Where(c => c.Key.StartsWith("Describe", StringComparison.Ordinal) && c.Key != "DescribeInstances").Sum(c => c.Value);
         var ticks = Math.Max(1, wall / pollInterval);
@@ -130,6 +135,8 @@ internal static class FanoutCommand
             HangfireWorkerSeconds = timer.Elapsed.TotalSeconds,
             LagP50Ms = lags.Length == 0 ? null : lags[lags.Length / 2],
             LagMaxMs = lags.Length == 0 ? null : lags[^1],
+            CardPostedP50Seconds = cardLags.Length == 0 ? null : cardLags[cardLags.Length / 2] / 1000,
+            CardPostedMaxSeconds = cardLags.Length == 0 ? null : cardLags[^1] / 1000,
             Channels = channels,
             ChatPosts = posts.Count,
             ChatUpdates = chat.Count(c => c.Method == "chat.update"),
@@ -244,6 +251,11 @@ internal sealed record FanoutResult(int Operations, int PendingPolls, double Pol
     public double? LagP50Ms { get; init; }
 
     public double? LagMaxMs { get; init; }
+
+    /// <summary>When cards reached Slack, in seconds from the first command (median and last).</summary>
+    public double? CardPostedP50Seconds { get; init; }
+
+    public double? CardPostedMaxSeconds { get; init; }
 
     /// <summary>Conversations the operations were spread over.</summary>
     public int Channels { get; init; }

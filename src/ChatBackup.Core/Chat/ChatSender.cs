@@ -47,7 +47,10 @@ public sealed partial class ChatSender(
     // Owned by the loop.
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LaneQueue> _queues = new(StringComparer.Ordinal);
-    private readonly Queue<LaneQueue> _runnable = new();
+    // Lanes that may start a call now, most urgent head first (a reply in one channel goes before a
+    // card in another); an entry whose key no longer matches its lane's is stale and skipped.
+    private readonly PriorityQueue<LaneQueue, (int Priority, long Sequence)> _runnable = new();
+    private readonly Dictionary<string, IChatGateway> _lanesOf = new(StringComparer.Ordinal);
     private readonly PriorityQueue<LaneQueue, DateTimeOffset> _timed = new();
     private readonly PriorityQueue<Pending, DateTimeOffset> _delayed = new();
     private readonly ChatLanes _lanes = new();
@@ -156,6 +159,7 @@ public sealed partial class ChatSender(
                 if (_queues.TryGetValue(done.Item.Lanes[0].Key, out var queue))
                 {
                     MakeRunnable(queue);
+                    Tidy(queue);
                 }
 
                 break;
@@ -202,7 +206,7 @@ public sealed partial class ChatSender(
             return;
         }
 
-        var lanes = chat.For(operation.Conversation).LanesFor(operation.Conversation, ChatWorks.CallOf(work));
+        var lanes = LanesOf(operation.Conversation).LanesFor(operation.Conversation, ChatWorks.CallOf(work));
         var item = new Pending(operation, lanes, ChatWorks.Priority(work), Interlocked.Increment(ref _sequence)) { Attempts = attempts };
         _pending.Add(operation.Id, item);
         Interlocked.Increment(ref _backlog);
@@ -222,6 +226,18 @@ public sealed partial class ChatSender(
         Queue(item);
     }
 
+    /// <summary>Lanes depend on the platform's rules only, so one gateway per platform answers for all (no HTTP client is made).</summary>
+    private IChatGateway LanesOf(ConversationRef conversation)
+    {
+        if (!_lanesOf.TryGetValue(conversation.Platform, out var gateway))
+        {
+            gateway = chat.For(conversation);
+            _lanesOf.Add(conversation.Platform, gateway);
+        }
+
+        return gateway;
+    }
+
     private void Queue(Pending item)
     {
         var key = item.Lanes[0].Key;
@@ -238,10 +254,27 @@ public sealed partial class ChatSender(
 
     private void MakeRunnable(LaneQueue queue)
     {
-        if (!queue.Runnable && queue.Items.Count > 0)
+        if (queue.Items.Count == 0)
+        {
+            return;
+        }
+
+        var head = queue.Items.Min!;
+        var key = (head.Priority, head.Sequence);
+        if (!queue.Runnable || key.CompareTo(queue.RunnableKey) < 0)
         {
             queue.Runnable = true;
-            _runnable.Enqueue(queue);
+            queue.RunnableKey = key;
+            _runnable.Enqueue(queue, key);
+        }
+    }
+
+    /// <summary>Forgets a lane's queue once nothing waits in it; its rate history stays in <see cref="ChatLanes"/>.</summary>
+    private void Tidy(LaneQueue queue)
+    {
+        if (queue.Items.Count == 0 && !queue.Runnable && !queue.Timed)
+        {
+            _queues.Remove(queue.Key);
         }
     }
 
@@ -259,14 +292,20 @@ public sealed partial class ChatSender(
             _timed.Dequeue();
             queue.Timed = false;
             MakeRunnable(queue);
+            Tidy(queue);
         }
     }
 
     private void Dispatch(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var passes = _runnable.Count;
-        while (_inFlight < MaxConcurrentSends && passes-- > 0 && _runnable.TryDequeue(out var queue))
+        while (_inFlight < MaxConcurrentSends && passes-- > 0 && _runnable.TryDequeue(out var queue, out var key))
         {
+            if (!queue.Runnable || key != queue.RunnableKey)
+            {
+                continue;
+            }
+
             queue.Runnable = false;
             if (queue.Items.Count == 0)
             {
@@ -636,6 +675,8 @@ public sealed partial class ChatSender(
         public SortedSet<Pending> Items { get; } = new(Order);
 
         public bool Runnable { get; set; }
+
+        public (int Priority, long Sequence) RunnableKey { get; set; }
 
         public bool Timed { get; set; }
     }

@@ -121,6 +121,41 @@ public sealed class ChatSenderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ARepliesJumpsAheadOfCardsWaitingInOtherConversations()
+    {
+        // Slow calls, so the sender's concurrent slots fill up and a queue forms across conversations.
+        _chat.Failure = (_, _) => Thread.Sleep(20);
+        var sender = Start();
+        var cards = new List<Operation>();
+        for (var i = 0; i < 150; i++)
+        {
+            cards.AddRange(await AddRunningAsync(1, $"C{i:D4}"));
+        }
+
+        var available = (await AddRunningAsync(1, "C9999"))[0];
+        available = (await _store.UpdateAsync(
+            available.Id,
+            o => o.WithResource(ResourceKeys.ImageAvailable, "2026-11-26T12:00:00Z") with
+            {
+                CardMessageId = "msg-avail", CardState = OperationState.Running, CardUpdatedAt = DateTimeOffset.UtcNow,
+            },
+            None)).Operation!;
+
+        foreach (var op in cards)
+        {
+            sender.Enqueue(op);
+        }
+
+        sender.Enqueue(available);
+        await WaitAsync(() => _chat.OfKind("notify").Count == 1);
+        var postsBefore = _chat.OfKind("post").Count;
+        await WaitAsync(() => _chat.OfKind("post").Count == 150);
+
+        // Only the calls already running when the reply arrived (at most a round of slots) went first.
+        Assert.True(postsBefore <= 2 * ChatSender.MaxConcurrentSends, $"{postsBefore} cards went before the reply");
+    }
+
+    [Fact]
     public async Task A429_HoldsTheLaneForRetryAfter_AndTheMessageIsSentOnce()
     {
         var refusals = 0;

@@ -75,6 +75,31 @@ public sealed class TeamsFindPostedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChatSender_AfterACrashBetweenPostAndRecord_FindsTheCardInTeams_AndUpdatesItInsteadOfPostingAgain()
+    {
+        var gateway = Gateway();
+        var store = new InMemoryOperationStore(TimeProvider.System);
+        var (op, _) = await store.AddAsync(
+            ChatBackup.Testing.Operations.SampleOperations.New() with { Conversation = InThread(), State = OperationState.Running }, CancellationToken.None);
+
+        // The killed process posted the marked card and died before saving its id; its lease ran out.
+        var crashed = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(30);
+        var lost = await gateway.PostCardAsync(op.Conversation, SampleCards.Approval(), new MessageMark(op.Id, MessageMark.Card), CancellationToken.None);
+        await store.UpdateAsync(op.Id, o => o with { Sending = new ChatSending(MessageMark.Card, crashed, crashed + TimeSpan.FromSeconds(10)) }, CancellationToken.None);
+        var sender = new ChatSender(
+            store, new ChatGateways(() => [gateway]), new ChatBackup.Core.Options.BackupOptions(), TimeProvider.System, NullLogger<ChatSender>.Instance);
+
+        await sender.FlushAsync(op.Id, CancellationToken.None);
+
+        var saved = await store.GetAsync(op.Id, CancellationToken.None);
+        Assert.Equal(lost, saved!.CardMessageId);
+        Assert.Single(_connector.Calls, c => c.HttpMethod == "POST");
+        var update = Assert.Single(_connector.Calls, c => c.HttpMethod == "PUT");
+        Assert.Equal(lost, update.ActivityId);
+        Assert.NotEmpty(_graph.Calls);
+    }
+
+    [Fact]
     public async Task MarkedPost_CarriesTheMarkAsTheCardsFirstElementId_UnmarkedPostNone()
     {
         var gateway = Gateway();

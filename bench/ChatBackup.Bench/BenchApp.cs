@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace ChatBackup.Bench;
 
@@ -54,6 +55,9 @@ internal sealed class BenchApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // WebApplicationFactory defaults to Development (developer exception page, DI scope
+        // validation on every resolution); the container runs Production, so the bench does too.
+        builder.UseEnvironment(Environments.Production);
         builder.UseContentRoot(AppContext.BaseDirectory);
         foreach (var (key, value) in _settings)
         {

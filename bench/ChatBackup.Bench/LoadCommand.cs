@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -9,60 +10,76 @@ using System.Text.Json.Nodes;
 namespace ChatBackup.Bench;
 
 /// <summary>
-/// A closed-loop load generator: N connections, each sending its next request when the previous one
-/// is answered (what wrk does), for a fixed time after a short warm-up. Unlike wrk it builds every
-/// request itself, so each Slack command carries its own trigger_id and its own signature and every
-/// Teams activity its own id: the bot enqueues real work instead of answering a duplicate.
+/// A closed-loop load generator: N keep-alive connections, each sending its next request when the
+/// previous answer is read (what wrk does), for a fixed time after a short warm-up. Unlike wrk it
+/// gives every request its own ids and signature, so each Slack command carries its own trigger_id
+/// and each Teams activity its own id: the bot enqueues real work instead of answering a duplicate.
 /// </summary>
+/// <remarks>
+/// Every request is built, signed and encoded as HTTP/1.1 bytes before the clock starts (Slack
+/// accepts a timestamp for 5 minutes, far longer than a run), and the connections write those bytes
+/// to plain sockets and parse only the status line and framing of the answer. So the generator's CPU
+/// in the measured window goes on sending and receiving, the same for every target, and not on HMACs,
+/// form encoding or <see cref="HttpClient"/>'s header objects.
+/// </remarks>
 internal static class LoadCommand
 {
+    /// <summary>Requests are pre-built for this rate over the whole run; a faster target gets the rest signed in the loop (reported).</summary>
+    private const int DefaultCeilingPerSecond = 60_000;
+
     public static async Task<int> RunAsync(Args args)
     {
         var scenario = args.Get("scenario");
         var target = args.Get("target", "?");
-        var baseUrl = args.Get("url").TrimEnd('/');
+        var url = new Uri(args.Get("url"));
         var connections = args.Int("connections", 50);
         var seconds = args.Double("seconds", 10);
         var warmup = args.Double("warmup", 1);
         var pids = args.Get("pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-        var requests = new RequestFactory(scenario, baseUrl, args.Get("secret", ""), args.Get("service-url", ""));
+        var factory = new RequestFactory(scenario, url, args.Get("secret", ""), args.Get("service-url", ""));
+        var count = args.Int("requests", connections + (int)Math.Ceiling(DefaultCeilingPerSecond * (seconds + warmup)));
 
-        using var client = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = connections,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-        })
-        { Timeout = TimeSpan.FromSeconds(30) };
+        var building = Stopwatch.StartNew();
+        var requests = RequestPool.Build(factory, count);
+        Console.Error.WriteLine($"load: {count:N0} {scenario} requests built in {building.Elapsed.TotalSeconds:0.0} s ({requests.Bytes / 1048576.0:0} MB)");
 
         // Probe once: a missing route is reported as such instead of as 100% errors.
-        using (var probe = await client.SendAsync(requests.Next()))
+        await using (var probe = await HttpConnection.OpenAsync(url))
         {
-            if (probe.StatusCode == HttpStatusCode.NotFound)
+            if (await probe.SendAsync(factory.Build(-1), CancellationToken.None) == (int)HttpStatusCode.NotFound)
             {
                 return Write(args, new LoadResult(scenario, target, connections, seconds, Available: false, Note: "not available (404)"));
             }
         }
 
+        var workers = new Worker[connections];
+        for (var i = 0; i < connections; i++)
+        {
+            workers[i] = new Worker(await HttpConnection.OpenAsync(url));
+        }
+
+        // Full collections now, not in the window: the pool is a few large arrays, so they are quick.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+
         var clock = Stopwatch.StartNew();
         var measureFrom = TimeSpan.FromSeconds(warmup);
         var measureTo = measureFrom + TimeSpan.FromSeconds(seconds);
-        var workers = new Worker[connections];
+
+        // A request still unanswered well after the window is counted as an error, not waited for.
+        using var stop = new CancellationTokenSource(measureTo + TimeSpan.FromSeconds(5));
         CpuSample? before = null;
         var startMeasure = Task.Run(async () =>
         {
             await Task.Delay(measureFrom);
             before = CpuSample.Take(pids);
         });
-        for (var i = 0; i < connections; i++)
-        {
-            workers[i] = new Worker();
-        }
 
-        await Task.WhenAll(workers.Select(w => w.RunAsync(client, requests, clock, measureFrom, measureTo)).Append(startMeasure));
+        await Task.WhenAll(workers.Select(w => w.RunAsync(requests, clock, measureFrom, measureTo, stop.Token)).Append(startMeasure));
         var after = CpuSample.Take(pids);
+        foreach (var worker in workers)
+        {
+            await worker.DisposeAsync();
+        }
 
         var latencies = workers.SelectMany(w => w.Latencies).ToArray();
         Array.Sort(latencies);
@@ -80,6 +97,8 @@ internal static class LoadCommand
             Statuses = statuses,
             GeneratorCores = (after.Self - before!.Self).TotalSeconds / window,
             TargetCores = pids.Length == 0 ? null : (after.Targets - before.Targets).TotalSeconds / window,
+            Prebuilt = count,
+            SignedInLoop = requests.SignedInLoop,
         });
     }
 
@@ -100,31 +119,30 @@ internal static class LoadCommand
         return 0;
     }
 
-    private sealed class Worker
+    private sealed class Worker(HttpConnection connection) : IAsyncDisposable
     {
+        private HttpConnection _connection = connection;
+
         public List<long> Latencies { get; } = new(64 * 1024);
 
         public List<int> Statuses { get; } = new(64 * 1024);
 
         public int Errors { get; private set; }
 
-        public async Task RunAsync(HttpClient client, RequestFactory requests, Stopwatch clock, TimeSpan from, TimeSpan to)
+        public async Task RunAsync(RequestPool requests, Stopwatch clock, TimeSpan from, TimeSpan to, CancellationToken cancellationToken)
         {
-            while (clock.Elapsed < to)
+            var fromTicks = (long)(from.TotalSeconds * Stopwatch.Frequency);
+            var toTicks = (long)(to.TotalSeconds * Stopwatch.Frequency);
+            while (clock.ElapsedTicks < toTicks)
             {
-                using var request = requests.Next();
+                var request = requests.Next();
                 var started = clock.ElapsedTicks;
                 int status;
                 try
                 {
-                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
-                    status = (int)response.StatusCode;
+                    status = await _connection.SendAsync(request, cancellationToken);
                 }
-                catch (HttpRequestException)
-                {
-                    status = 0;
-                }
-                catch (TaskCanceledException)
+                catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidDataException)
                 {
                     status = 0;
                 }
@@ -132,7 +150,7 @@ internal static class LoadCommand
                 var ended = clock.ElapsedTicks;
 
                 // Only requests that start and end inside the window count, as in wrk's steady state.
-                if (TimeSpan.FromTicks(started * TimeSpan.TicksPerSecond / Stopwatch.Frequency) >= from && clock.Elapsed <= to)
+                if (started >= fromTicks && ended <= toTicks)
                 {
                     Latencies.Add(ended - started);
                     Statuses.Add(status);
@@ -141,30 +159,102 @@ internal static class LoadCommand
                         Errors++;
                     }
                 }
+
+                if (status == 0 || _connection.Closed)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    // As a client library would: a broken or closed connection is replaced.
+                    await _connection.DisposeAsync();
+                    _connection = await HttpConnection.OpenAsync(_connection.Url);
+                }
             }
+        }
+
+        public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    }
+
+    /// <summary>
+    /// The requests of one run, encoded back to back in a few large arrays (so the GC has almost
+    /// nothing to trace), handed out in order. Should a run outlast them, the rest are built and
+    /// signed in the loop and counted, so the report shows it.
+    /// </summary>
+    private sealed class RequestPool
+    {
+        private const int SlabBytes = 16 * 1024 * 1024;
+
+        private readonly ReadOnlyMemory<byte>[] _requests;
+        private readonly RequestFactory _factory;
+        private long _next = -1;
+        private long _signedInLoop;
+
+        private RequestPool(ReadOnlyMemory<byte>[] requests, RequestFactory factory, long bytes)
+        {
+            _requests = requests;
+            _factory = factory;
+            Bytes = bytes;
+        }
+
+        public long Bytes { get; }
+
+        public long SignedInLoop => Interlocked.Read(ref _signedInLoop);
+
+        public static RequestPool Build(RequestFactory factory, int count)
+        {
+            var requests = new ReadOnlyMemory<byte>[count];
+            var slab = new byte[SlabBytes];
+            var used = 0;
+            long bytes = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var request = factory.Build(i);
+                if (used + request.Length > slab.Length)
+                {
+                    slab = new byte[Math.Max(SlabBytes, request.Length)];
+                    used = 0;
+                }
+
+                request.CopyTo(slab, used);
+                requests[i] = new ReadOnlyMemory<byte>(slab, used, request.Length);
+                used += request.Length;
+                bytes += request.Length;
+            }
+
+            return new RequestPool(requests, factory, bytes);
+        }
+
+        public ReadOnlyMemory<byte> Next()
+        {
+            var n = Interlocked.Increment(ref _next);
+            if (n < _requests.Length)
+            {
+                return _requests[n];
+            }
+
+            Interlocked.Increment(ref _signedInLoop);
+            return _factory.Build(n);
         }
     }
 
-    /// <summary>Builds each request fresh: unique ids, current timestamp, its own signature.</summary>
-    private sealed class RequestFactory(string scenario, string baseUrl, string secret, string serviceUrl)
+    /// <summary>Builds request number <c>n</c> as HTTP/1.1 bytes: unique ids, a current timestamp, its own signature.</summary>
+    private sealed class RequestFactory(string scenario, Uri url, string secret, string serviceUrl)
     {
         private readonly byte[] _key = Encoding.UTF8.GetBytes(secret);
         private readonly string _run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        private long _counter;
+        private readonly string _host = url.Authority;
 
-        public HttpRequestMessage Next()
+        public byte[] Build(long n) => scenario switch
         {
-            var n = Interlocked.Increment(ref _counter);
-            return scenario switch
-            {
-                "slack-help" => Slack("help", n),
-                "slack-ami" => Slack($"ami web-01 --no-reboot --name bench-{_run}-{n}", n),
-                "teams" => Teams(n),
-                _ => throw new ArgumentException($"Unknown scenario '{scenario}'."),
-            };
-        }
+            "slack-help" => Slack("help", n),
+            "slack-ami" => Slack($"ami web-01 --no-reboot --name bench-{_run}-{n}", n),
+            "teams" => Teams(n),
+            _ => throw new ArgumentException($"Unknown scenario '{scenario}'."),
+        };
 
-        private HttpRequestMessage Slack(string text, long n)
+        private byte[] Slack(string text, long n)
         {
             var body = Encoding.UTF8.GetBytes(
                 "token=deprecated&team_id=T0123TEAM&team_domain=example&channel_id=C0123OPS&channel_name=ops" +
@@ -174,25 +264,21 @@ internal static class LoadCommand
             var signed = new byte[Encoding.UTF8.GetByteCount($"v0:{timestamp}:") + body.Length];
             var prefix = Encoding.UTF8.GetBytes($"v0:{timestamp}:", signed);
             body.CopyTo(signed, prefix);
-            var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/slack/commands")
-            {
-                Content = new ByteArrayContent(body),
-            };
-            request.Content.Headers.ContentType = new("application/x-www-form-urlencoded");
-            request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
-            request.Headers.Add("X-Slack-Signature", "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(_key, signed)));
-            return request;
+            var signature = "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(_key, signed));
+            return Http("/slack/commands", "application/x-www-form-urlencoded", body, $"X-Slack-Request-Timestamp: {timestamp}\r\nX-Slack-Signature: {signature}\r\n");
         }
 
-        private HttpRequestMessage Teams(long n)
+        private byte[] Teams(long n)
         {
             var activity = TeamsActivity.Message($"{_run}-{n}", serviceUrl, "help");
-            var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/api/messages")
-            {
-                Content = new ByteArrayContent(Encoding.UTF8.GetBytes(activity.ToJsonString())),
-            };
-            request.Content.Headers.ContentType = new("application/json");
-            return request;
+            return Http("/api/messages", "application/json", Encoding.UTF8.GetBytes(activity.ToJsonString()), "");
+        }
+
+        private byte[] Http(string path, string contentType, byte[] body, string headers)
+        {
+            var head = Encoding.ASCII.GetBytes(
+                $"POST {path} HTTP/1.1\r\nHost: {_host}\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\n{headers}\r\n");
+            return [.. head, .. body];
         }
     }
 
@@ -238,6 +324,12 @@ internal sealed record LoadResult(string Scenario, string Target, int Connection
     public double GeneratorCores { get; init; }
 
     public double? TargetCores { get; init; }
+
+    /// <summary>Requests built and signed before the run.</summary>
+    public long Prebuilt { get; init; }
+
+    /// <summary>Requests the run needed beyond <see cref="Prebuilt"/>, built and signed in the measured loop.</summary>
+    public long SignedInLoop { get; init; }
 }
 
 /// <summary>The Bot Framework message activity both Teams bots receive: the same JSON, byte for byte in shape.</summary>

@@ -25,15 +25,15 @@ internal static partial class ReportCommand
 
         md.AppendLine("## a/b. Acknowledging commands (ChatBackup.Bench load: closed loop, fresh signature and ids per request)");
         md.AppendLine();
-        md.AppendLine("| scenario | target | req/s | p50 ms | p99 ms | max ms | errors | target CPU (cores) | generator CPU (cores) |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| scenario | target | req/s | p50 ms | p99 ms | max ms | errors | target CPU (cores) | generator CPU (cores) | busy after (s) |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var verdicts = new List<string>();
         foreach (var (scenario, baseline, ratioTarget) in new[] { ("slack-help", "bolt", 2.0), ("slack-ami", "bolt", 2.0), ("teams", "botbuilder", 3.0) })
         {
             var ours = Load(dir, scenario, "chatbackup");
             var theirs = Load(dir, scenario, baseline);
-            Row(md, ours);
-            Row(md, theirs);
+            Row(md, dir, ours);
+            Row(md, dir, theirs);
             if (ours is null || theirs is null)
             {
                 continue;
@@ -58,6 +58,8 @@ internal static partial class ReportCommand
         md.AppendLine();
         md.AppendLine(string.Join(Environment.NewLine, verdicts));
         md.AppendLine();
+        md.AppendLine("\"busy after\" is how long the servers kept using CPU once the run ended (what the target's background work still had to do); the next run starts only then.");
+        md.AppendLine();
 
         var wrk = Directory.GetFiles(dir, "wrk-*.txt").Order(StringComparer.Ordinal).ToList();
         if (wrk.Count > 0)
@@ -76,11 +78,17 @@ internal static partial class ReportCommand
             md.AppendLine();
         }
 
+        var fanoutFiles = Directory.GetFiles(dir, "fanout-*.json");
+        if (fanoutFiles.Length == 0)
+        {
+            return Emit(md, args);
+        }
+
         md.AppendLine("## c. Fan-out of AMI operations against the EC2 fake");
         md.AppendLine();
         md.AppendLine("| operations | channels | pending polls | poll interval | notified | wall s | EC2 calls / op | Describe* / op | Describe* / tick | 1-poll-per-op ÷ actual | peak RSS MB | Hangfire jobs | worker s | lag p50 / max ms | Slack posts / updates | duplicate posts | most posts in a channel in 1 s |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        var fanouts = Directory.GetFiles(dir, "fanout-*.json")
+        var fanouts = fanoutFiles
             .Select(f => JsonSerializer.Deserialize<FanoutResult>(File.ReadAllText(f), Json.Options)!)
             .OrderBy(f => f.Channels < f.Operations)
             .ThenBy(f => f.Operations)
@@ -114,6 +122,11 @@ internal static partial class ReportCommand
         md.AppendLine();
         md.AppendLine("Describe* counts DescribeImages and DescribeSnapshots (not the DescribeInstances of the command's name look-up); a tick is one poll interval of wall time. \"1-poll-per-op ÷ actual\" is (operations × pending polls) ÷ Describe* calls: below 1 means more than one call per operation and poll. Lag is from the fake reporting the image available to the Slack stub receiving the reply. With one channel per operation the per-channel pace never binds, so the figures are the bot's own; the one-channel row shows the pace at work.");
 
+        return Emit(md, args);
+    }
+
+    private static int Emit(StringBuilder md, Args args)
+    {
         var text = md.ToString();
         Console.WriteLine(text);
         if (args.Get("out", "") is { Length: > 0 } path)
@@ -130,16 +143,19 @@ internal static partial class ReportCommand
         return File.Exists(path) ? JsonSerializer.Deserialize<LoadResult>(File.ReadAllText(path), Json.Options) : null;
     }
 
-    private static void Row(StringBuilder md, LoadResult? r)
+    private static void Row(StringBuilder md, string dir, LoadResult? r)
     {
         if (r is null)
         {
             return;
         }
 
+        var busyFile = Path.Combine(dir, $"{r.Scenario}.{r.Target}.busy");
+        var busy = File.Exists(busyFile) ? File.ReadAllText(busyFile).Trim() : "";
+        var signed = r.SignedInLoop > 0 ? $" ({r.SignedInLoop:N0} signed in the loop)" : "";
         md.AppendLine(r.Available
-            ? string.Create(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Target} | {r.RequestsPerSecond:N0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.MaxMs:0.0} | {r.Errors} | {r.TargetCores:0.00} | {r.GeneratorCores:0.00} |")
-            : $"| {r.Scenario} | {r.Target} | {r.Note} | | | | | | |");
+            ? string.Create(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Target} | {r.RequestsPerSecond:N0}{signed} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.MaxMs:0.0} | {r.Errors} | {r.TargetCores:0.00} | {r.GeneratorCores:0.00} | {busy} |")
+            : $"| {r.Scenario} | {r.Target} | {r.Note} | | | | | | | {busy} |");
     }
 
     private static string Verdict(bool met) => met ? "met" : "**missed**";

@@ -12,24 +12,97 @@ namespace ChatBackup.Jobs;
 /// process dies in between: the operation is already stored, and the poller's recovery queues any
 /// operation nobody is working on again.
 /// </summary>
-public sealed partial class HangfireOperationQueue(IBackgroundJobClient jobs, ILogger<HangfireOperationQueue> logger)
-    : BackgroundService, IOperationQueue
+/// <remarks>
+/// The pump gives way to a burst of commands. Each operation it starts brings several jobs, EC2 and
+/// chat calls, which on a saturated machine take the CPU that the burst's answers need within
+/// Slack's 3 s. So while new operations keep arriving and work is waiting for the thread pool, it
+/// starts them in batches of <see cref="BatchSize"/> per <see cref="BurstPause"/> (never fewer, so
+/// work goes on), and catches up at full speed once the burst stops. Later steps of running
+/// operations (from the poller and approvals) never wait behind the starts.
+/// </remarks>
+public sealed partial class HangfireOperationQueue : BackgroundService, IOperationQueue
 {
-    private readonly Channel<(string OperationId, int Step)> _steps = Channel.CreateUnbounded<(string, int)>(
+    /// <summary>Operations started before the pump looks at the load again.</summary>
+    internal const int BatchSize = 8;
+
+    /// <summary>The pause between batches of starts during a burst.</summary>
+    internal static readonly TimeSpan BurstPause = TimeSpan.FromMilliseconds(50);
+
+    // A burst is on while the last start arrived less than this long ago.
+    private static readonly long BurstQuietMs = (long)(BurstPause * 2).TotalMilliseconds;
+
+    private readonly Channel<(string OperationId, int Step)> _queued = Channel.CreateUnbounded<(string, int)>(
         new UnboundedChannelOptions { SingleReader = true });
 
-    public Task EnqueueAsync(string operationId, int step, CancellationToken cancellationToken) =>
-        _steps.Writer.TryWrite((operationId, step))
+    // Starts held back during a burst, oldest first; only the pump (and StopAsync after it) uses it.
+    private readonly Queue<string> _waitingStarts = new();
+
+    private readonly IBackgroundJobClient _jobs;
+    private readonly ILogger<HangfireOperationQueue> _logger;
+    private readonly Func<bool> _saturated;
+    private long _lastStartMs = long.MinValue / 2;
+
+    public HangfireOperationQueue(IBackgroundJobClient jobs, ILogger<HangfireOperationQueue> logger)
+        : this(jobs, logger, ThreadPoolIsSaturated)
+    {
+    }
+
+    /// <param name="saturated">Whether work is waiting for the CPU; starts are paced only while it says so.</param>
+    internal HangfireOperationQueue(IBackgroundJobClient jobs, ILogger<HangfireOperationQueue> logger, Func<bool> saturated)
+    {
+        _jobs = jobs;
+        _logger = logger;
+        _saturated = saturated;
+    }
+
+    public Task EnqueueAsync(string operationId, int step, CancellationToken cancellationToken)
+    {
+        if (step == 0)
+        {
+            Volatile.Write(ref _lastStartMs, Environment.TickCount64);
+        }
+
+        return _queued.Writer.TryWrite((operationId, step))
             ? Task.CompletedTask
             : Task.Run(() => Enqueue(operationId, step), cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var reader = _queued.Reader;
         try
         {
-            await foreach (var (operationId, step) in _steps.Reader.ReadAllAsync(stoppingToken))
+            while (true)
             {
-                Enqueue(operationId, step);
+                var burst = InBurst();
+                while (reader.TryRead(out var item))
+                {
+                    if (item.Step != 0 || (!burst && _waitingStarts.Count == 0))
+                    {
+                        Enqueue(item.OperationId, item.Step);
+                    }
+                    else
+                    {
+                        _waitingStarts.Enqueue(item.OperationId);
+                    }
+                }
+
+                for (var i = 0; i < BatchSize && _waitingStarts.TryDequeue(out var operationId); i++)
+                {
+                    Enqueue(operationId, 0);
+                }
+
+                if (_waitingStarts.Count == 0)
+                {
+                    if (!await reader.WaitToReadAsync(stoppingToken))
+                    {
+                        return;
+                    }
+                }
+                else if (InBurst())
+                {
+                    await Task.Delay(BurstPause, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -39,25 +112,36 @@ public sealed partial class HangfireOperationQueue(IBackgroundJobClient jobs, IL
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // What was accepted before shutdown still goes to Hangfire's storage.
-        _steps.Writer.TryComplete();
+        // What was accepted before shutdown still goes to Hangfire's storage, in the order it came.
+        _queued.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
-        while (_steps.Reader.TryRead(out var item))
+        while (_waitingStarts.TryDequeue(out var operationId))
+        {
+            Enqueue(operationId, 0);
+        }
+
+        while (_queued.Reader.TryRead(out var item))
         {
             Enqueue(item.OperationId, item.Step);
         }
     }
 
+    /// <summary>Work items queued and not yet picked up by a thread: the CPU is the bottleneck right now.</summary>
+    private static bool ThreadPoolIsSaturated() => ThreadPool.PendingWorkItemCount > 0;
+
+    private bool InBurst() =>
+        Environment.TickCount64 - Volatile.Read(ref _lastStartMs) < BurstQuietMs && _saturated();
+
     private void Enqueue(string operationId, int step)
     {
         try
         {
-            jobs.Enqueue<OperationJob>(j => j.RunAsync(operationId, step, null, CancellationToken.None));
+            _jobs.Enqueue<OperationJob>(j => j.RunAsync(operationId, step, null, CancellationToken.None));
         }
         catch (Exception ex)
         {
             // The operation is stored; the poller's recovery will queue it again.
-            LogEnqueueFailed(logger, operationId, step, ex);
+            LogEnqueueFailed(_logger, operationId, step, ex);
         }
     }
 

@@ -24,15 +24,37 @@ public static class TelemetryExtensions
     private const string ServiceName = "chatbackup";
 
     /// <summary>
-    /// Traces (ASP.NET Core, HttpClient, the <c>ChatBackup</c> source) and metrics (ASP.NET Core,
-    /// HttpClient, runtime, the <c>ChatBackup</c> meter), and operation transitions counted at the
-    /// store. Exported over OTLP — logs too — only when an endpoint is configured; otherwise nothing
-    /// leaves the process, and the meter still serves any in-process listener.
+    /// Operation transitions counted at the store, always: the <c>ChatBackup</c> meter serves any
+    /// in-process listener (dotnet-counters, tests). When an OTLP endpoint is configured, traces
+    /// (ASP.NET Core, HttpClient, the <c>ChatBackup</c> source), metrics (ASP.NET Core, HttpClient,
+    /// runtime, the <c>ChatBackup</c> meter) and logs are exported. Without one the OpenTelemetry SDK
+    /// is not set up at all: with nowhere to send them, it would only build a span and record a
+    /// histogram for every request and every Slack call.
     /// Call after <c>AddStorage</c> and <c>AddBackups</c>: it wraps whichever store they chose.
     /// </summary>
     public static IServiceCollection AddChatBackupTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.DecorateOperationStore();
+
+        Action<OpenTelemetryBuilder> export;
+        if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]))
+        {
+            export = telemetry => telemetry.UseOtlpExporter();
+        }
+        else if (configuration[OtlpEndpointKey] is { Length: > 0 } endpoint)
+        {
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
+            {
+                throw new InvalidOperationException($"{OtlpEndpointKey} must be an absolute URL such as http://collector:4317, not '{endpoint}'.");
+            }
+
+            var protocol = Protocol(configuration[OtlpProtocolKey]);
+            export = telemetry => telemetry.UseOtlpExporter(protocol, uri);
+        }
+        else
+        {
+            return services;
+        }
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(
@@ -48,22 +70,9 @@ public static class TelemetryExtensions
                 .AddMeter(ChatBackupTelemetry.Name)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation());
-
-        if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]))
-        {
-            telemetry.WithLogging(configureBuilder: null, configureOptions: IncludeScopes).UseOtlpExporter();
-        }
-        else if (configuration[OtlpEndpointKey] is { Length: > 0 } endpoint)
-        {
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
-            {
-                throw new InvalidOperationException($"{OtlpEndpointKey} must be an absolute URL such as http://collector:4317, not '{endpoint}'.");
-            }
-
-            telemetry.WithLogging(configureBuilder: null, configureOptions: IncludeScopes).UseOtlpExporter(Protocol(configuration[OtlpProtocolKey]), uri);
-        }
-
+                .AddRuntimeInstrumentation())
+            .WithLogging(configureBuilder: null, configureOptions: IncludeScopes);
+        export(telemetry);
         return services;
     }
 

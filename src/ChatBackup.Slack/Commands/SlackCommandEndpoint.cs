@@ -14,15 +14,18 @@ namespace ChatBackup.Slack.Commands;
 /// answer is always HTTP 200 with an ephemeral message, because Slack shows anything else as a failure.
 /// See https://docs.slack.dev/interactivity/implementing-slash-commands.
 /// </summary>
-internal static class SlackCommandEndpoint
+internal sealed class SlackCommandEndpoint
 {
-    public static async Task<Results<Ok, JsonHttpResult<SlackResponseMessage>>> HandleAsync(
+    private SlackCommandEndpoint()
+    {
+    }
+
+    public static async Task<Results<Ok, SlackMessageResult>> HandleAsync(
         HttpContext context,
         BlockKitRenderer renderer,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILogger<SlackCommandEndpoint> logger)
     {
-        var logger = loggerFactory.CreateLogger(typeof(SlackCommandEndpoint));
         var form = SlackRequest.ReadForm(context);
 
         // Slack checks the certificate of command URLs with ssl_check=1 posts: nothing to do.
@@ -48,7 +51,6 @@ internal static class SlackCommandEndpoint
 
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         budget.CancelAfter(SlackRequest.ResponseBudget);
-        var errorRef = SlackRequest.NewErrorRef();
         try
         {
             var service = context.RequestServices.GetRequiredService<ICommandService>();
@@ -56,20 +58,22 @@ internal static class SlackCommandEndpoint
             // WaitAsync: answer on time even if the service ignores the token.
             var card = await service.HandleAsync(command, budget.Token).WaitAsync(SlackRequest.ResponseBudget, timeProvider, budget.Token);
             var message = renderer.Render(card);
-            return TypedResults.Json(new SlackResponseMessage(message.Text, message.Blocks, SlackResponseMessage.Ephemeral), SlackJson.Options);
+            return new SlackMessageResult(new SlackResponseMessage(message.Text, message.Blocks, SlackResponseMessage.Ephemeral));
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException && !context.RequestAborted.IsCancellationRequested)
         {
+            var errorRef = SlackRequest.NewErrorRef();
             logger.CommandTimedOut(errorRef);
             return Ephemeral($"That took longer than Slack allows, so I stopped. Please try again; use `status` to check whether it started (ref {errorRef}).");
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
+            var errorRef = SlackRequest.NewErrorRef();
             logger.CommandFailed(errorRef, e);
             return Ephemeral($"Something went wrong (ref {errorRef}). Please try again, or give this reference to your ChatBackup admins.");
         }
     }
 
-    private static JsonHttpResult<SlackResponseMessage> Ephemeral(string text) =>
-        TypedResults.Json(new SlackResponseMessage(text, ResponseType: SlackResponseMessage.Ephemeral), SlackJson.Options);
+    private static SlackMessageResult Ephemeral(string text) =>
+        new(new SlackResponseMessage(text, ResponseType: SlackResponseMessage.Ephemeral));
 }

@@ -15,19 +15,22 @@ namespace ChatBackup.Slack.Interactions;
 /// <c>POST /slack/interactions</c>: a verified button click becomes a <see cref="ChatAction"/>. The
 /// reply is applied with cheap Slack calls inside the response budget, then Slack gets an empty 200.
 /// </summary>
-internal static class SlackInteractionEndpoint
+internal sealed class SlackInteractionEndpoint
 {
     private static readonly HashSet<string> KnownActions =
         new([CardActions.Approve, CardActions.Reject, CardActions.Cancel, CardActions.Refresh], StringComparer.Ordinal);
+
+    private SlackInteractionEndpoint()
+    {
+    }
 
     public static async Task<Results<Ok, BadRequest<string>>> HandleAsync(
         HttpContext context,
         BlockKitRenderer renderer,
         SlackApiClient api,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILogger<SlackInteractionEndpoint> logger)
     {
-        var logger = loggerFactory.CreateLogger(typeof(SlackInteractionEndpoint));
         var form = SlackRequest.ReadForm(context);
         if (form.Field("payload") is not { } json)
         {
@@ -85,7 +88,6 @@ internal static class SlackInteractionEndpoint
 
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         budget.CancelAfter(SlackRequest.ResponseBudget);
-        var errorRef = SlackRequest.NewErrorRef();
         ActionReply reply;
         try
         {
@@ -94,12 +96,14 @@ internal static class SlackInteractionEndpoint
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException && !context.RequestAborted.IsCancellationRequested)
         {
+            var errorRef = SlackRequest.NewErrorRef();
             logger.InteractionTimedOut(errorRef);
             await TellClickerAsync(api, payload.ResponseUrl, $"That took longer than Slack allows (ref {errorRef}). Please try again.", logger, context.RequestAborted);
             return TypedResults.Ok();
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
+            var errorRef = SlackRequest.NewErrorRef();
             logger.InteractionFailed(errorRef, e);
             await TellClickerAsync(api, payload.ResponseUrl, $"Something went wrong (ref {errorRef}).", logger, context.RequestAborted);
             return TypedResults.Ok();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -57,24 +58,38 @@ internal sealed class SlackSignatureFilter(IOptions<SlackOptions> options, TimeP
         return await next(context);
     }
 
-    /// <summary>Reads at most <see cref="MaxBodyBytes"/>; null when the body is longer (chunked bodies have no Content-Length).</summary>
+    /// <summary>
+    /// Reads at most <see cref="MaxBodyBytes"/> straight from the request pipe into one array; null
+    /// when the body is longer (chunked bodies have no Content-Length). The handlers read these bytes,
+    /// never <see cref="HttpRequest.Body"/>, so the body is not buffered a second time for rewinding.
+    /// </summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        request.EnableBuffering(MaxBodyBytes);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        var reader = request.BodyReader;
+        while (true)
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            var read = await reader.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            if (buffer.Length > MaxBodyBytes)
             {
+                reader.AdvanceTo(buffer.Start, buffer.End);
                 return null;
             }
 
-            buffer.Write(chunk, 0, read);
-        }
+            if (read.IsCanceled)
+            {
+                throw new OperationCanceledException("The request body read was cancelled.", cancellationToken);
+            }
 
-        request.Body.Position = 0;
-        return buffer.ToArray();
+            if (read.IsCompleted)
+            {
+                var body = buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                return body;
+            }
+
+            // Nothing consumed yet: the next read returns this and what has arrived since.
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
     }
 }

@@ -4,11 +4,13 @@ using ChatBackup.Core.Cards;
 using ChatBackup.Core.Ec2;
 using ChatBackup.Core.Operations;
 using ChatBackup.Core.Telemetry;
+using ChatBackup.Host.Hosting;
 using ChatBackup.IntegrationTests.Infrastructure;
 using ChatBackup.Testing.Ec2;
 using ChatBackup.Testing.Moto;
 using ChatBackup.Testing.Slack;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace ChatBackup.IntegrationTests.Host;
@@ -63,6 +65,16 @@ public sealed class TelemetryTests(MotoFixture moto) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithoutAnOtlpEndpoint_TheOpenTelemetrySdkIsNotSetUp()
+    {
+        // Nothing would leave the process: building spans and histograms for every request would be waste.
+        await using var app = ChatBackupApp.WithFake(_slack, new FakeEc2Gateway());
+
+        Assert.Null(app.Services.GetService<TracerProvider>());
+        Assert.Null(app.Services.GetService<MeterProvider>());
+    }
+
+    [Fact]
     public async Task RestoreApproval_RecordsTheLatencyFromRequestToDecision()
     {
         var ec2 = new FakeEc2Gateway();
@@ -111,7 +123,13 @@ public sealed class TelemetryTests(MotoFixture moto) : IAsyncLifetime
         var spans = new List<Activity>();
         using var client = moto.CreateClient(ChatBackupApp.Region);
         var instance = await MotoSeed.RunInstanceAsync(client, $"web-{Guid.NewGuid():N}"[..20]);
-        await using var app = ChatBackupApp.WithMoto(_slack, moto.Endpoint);
+
+        // The SDK is only set up when there is an OTLP endpoint: one that refuses connections will do.
+        await using var app = ChatBackupApp.WithMoto(_slack, moto.Endpoint, new Dictionary<string, string?>
+        {
+            [TelemetryExtensions.OtlpEndpointKey] = "http://127.0.0.1:9",
+            [TelemetryExtensions.OtlpProtocolKey] = "http/protobuf",
+        });
         app.TestServices = services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
 
         await app.CommandAsync($"ami {instance} --no-reboot");

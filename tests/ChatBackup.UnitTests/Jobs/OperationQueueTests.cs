@@ -32,11 +32,31 @@ public sealed class OperationQueueTests
         public bool ChangeState(string jobId, IState state, string expectedState) => true;
     }
 
+    private static HangfireOperationQueue Queue(RecordingJobClient client, bool saturated = false) =>
+        new(client, NullLogger<HangfireOperationQueue>.Instance, () => saturated);
+
+    private static async Task WaitForAsync(RecordingJobClient client, int count, TimeSpan limit)
+    {
+        var until = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < until && Count(client) < count)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    private static int Count(RecordingJobClient client)
+    {
+        lock (client.Created)
+        {
+            return client.Created.Count;
+        }
+    }
+
     [Fact]
     public async Task Enqueue_ReturnsAtOnce_AndThePumpHandsEveryStepToHangfire()
     {
         var client = new RecordingJobClient();
-        var queue = new HangfireOperationQueue(client, NullLogger<HangfireOperationQueue>.Instance);
+        var queue = Queue(client);
         await queue.StartAsync(CancellationToken.None);
 
         for (var i = 0; i < 100; i++)
@@ -55,10 +75,51 @@ public sealed class OperationQueueTests
     }
 
     [Fact]
+    public async Task DuringABurstOnASaturatedMachine_LaterStepsOvertakeTheWaitingStarts_AndEveryStartIsHandedOver()
+    {
+        var client = new RecordingJobClient();
+        var queue = Queue(client, saturated: true);
+        await queue.StartAsync(CancellationToken.None);
+
+        for (var i = 0; i < 100; i++)
+        {
+            await queue.EnqueueAsync($"op-{i:d8}", 0, CancellationToken.None);
+        }
+
+        await queue.EnqueueAsync("op-running", 2, CancellationToken.None);
+        await WaitForAsync(client, 101, TimeSpan.FromSeconds(10));
+        await queue.StopAsync(CancellationToken.None);
+
+        Assert.Equal(101, client.Created.Count);
+        Assert.InRange(client.Created.IndexOf(("op-running", 2)), 0, 99);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"op-{i:d8}"), client.Created.Where(c => c.Step == 0).Select(c => c.OperationId));
+    }
+
+    [Fact]
+    public async Task StartsHeldBackByABurst_AreHandedOverAtFullSpeed_OnceNoNewOnesArrive()
+    {
+        var client = new RecordingJobClient();
+        var queue = Queue(client, saturated: true);
+        await queue.StartAsync(CancellationToken.None);
+
+        // Paced all the way, 2,000 starts would take 2,000 / BatchSize × BurstPause = 12.5 s.
+        for (var i = 0; i < 2000; i++)
+        {
+            await queue.EnqueueAsync($"op-{i:d8}", 0, CancellationToken.None);
+        }
+
+        await WaitForAsync(client, 2000, TimeSpan.FromSeconds(5));
+        var handedOver = Count(client);
+        await queue.StopAsync(CancellationToken.None);
+
+        Assert.Equal(2000, handedOver);
+    }
+
+    [Fact]
     public async Task StepsAcceptedBeforeShutdown_AreStillHandedOver()
     {
         var client = new RecordingJobClient();
-        var queue = new HangfireOperationQueue(client, NullLogger<HangfireOperationQueue>.Instance);
+        var queue = Queue(client);
 
         // Not started: the pump never ran, as when shutdown comes right after the request.
         await queue.EnqueueAsync("op-aaaaaaaa", 0, CancellationToken.None);

@@ -88,6 +88,47 @@ public sealed class SlackEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Command_IsAnsweredWithAContentLength_AndMrkdwnEntitiesAsSlackSendsThem()
+    {
+        _commands.Answer = (_, _) => Task.FromResult(Answer("Queued"));
+
+        using var response = await _client.SendAsync(_signer.Command("status"));
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+
+        // Escaped once for mrkdwn; JSON needs no \u0026 for '&'.
+        Assert.Contains("ok &lt;@U1&gt;", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Command_SentInChunks_IsVerifiedOverTheWholeBody()
+    {
+        _commands.Answer = (_, _) => Task.FromResult(Answer("Queued"));
+        using var request = _signer.Command(new SlackCommandFields("ami web-01 --name " + new string('n', 20_000)));
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.EndsWith(new string('n', 20_000), Assert.Single(_commands.Received).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OversizedBody_SentInChunks_Is413()
+    {
+        using var request = _signer.Command(new SlackCommandFields(new string('x', 70 * 1024)));
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(_commands.Received);
+    }
+
+    [Fact]
     public async Task Command_WithBadSignature_Is401_AndNothingRuns()
     {
         using var request = new SlackRequestSigner("wrong-secret").Command("ami web-01");

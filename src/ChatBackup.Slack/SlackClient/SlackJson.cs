@@ -28,4 +28,5 @@ internal static class SlackJson
 [JsonSerializable(typeof(PostEphemeralRequest))]
 [JsonSerializable(typeof(SlackApiResponse))]
 [JsonSerializable(typeof(InteractionPayload))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 internal sealed partial class SlackJsonContext : JsonSerializerContext;

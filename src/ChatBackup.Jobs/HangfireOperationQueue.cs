@@ -15,10 +15,11 @@ namespace ChatBackup.Jobs;
 /// <remarks>
 /// The pump gives way to a burst of commands. Each operation it starts brings several jobs, EC2 and
 /// chat calls, which on a saturated machine take the CPU that the burst's answers need within
-/// Slack's 3 s. So while new operations keep arriving and work is waiting for the thread pool, it
-/// starts them in batches of <see cref="BatchSize"/> per <see cref="BurstPause"/> (never fewer, so
-/// work goes on), and catches up at full speed once the burst stops. Later steps of running
-/// operations (from the poller and approvals) never wait behind the starts.
+/// Slack's 3 s. So while new operations keep arriving and work has been waiting for the thread pool
+/// within the last second, it starts them in batches of <see cref="BatchSize"/> per
+/// <see cref="BurstPause"/> (never fewer, so work goes on), and catches up at full speed once no new
+/// operation has arrived for two pauses. Later steps of running operations (from the poller and
+/// approvals) never wait behind the starts. Without saturation nothing is held back.
 /// </remarks>
 public sealed partial class HangfireOperationQueue : BackgroundService, IOperationQueue
 {
@@ -31,6 +32,10 @@ public sealed partial class HangfireOperationQueue : BackgroundService, IOperati
     // A burst is on while the last start arrived less than this long ago.
     private static readonly long BurstQuietMs = (long)(BurstPause * 2).TotalMilliseconds;
 
+    // The thread pool's queue empties now and then even on a saturated machine: one look at it
+    // counts for this long, so that the pump does not race through the backlog at the first gap.
+    private const long SaturationMemoryMs = 1000;
+
     private readonly Channel<(string OperationId, int Step)> _queued = Channel.CreateUnbounded<(string, int)>(
         new UnboundedChannelOptions { SingleReader = true });
 
@@ -41,6 +46,7 @@ public sealed partial class HangfireOperationQueue : BackgroundService, IOperati
     private readonly ILogger<HangfireOperationQueue> _logger;
     private readonly Func<bool> _saturated;
     private long _lastStartMs = long.MinValue / 2;
+    private long _lastSaturatedMs = long.MinValue / 2;
 
     public HangfireOperationQueue(IBackgroundJobClient jobs, ILogger<HangfireOperationQueue> logger)
         : this(jobs, logger, ThreadPoolIsSaturated)
@@ -74,10 +80,10 @@ public sealed partial class HangfireOperationQueue : BackgroundService, IOperati
         {
             while (true)
             {
-                var burst = InBurst();
+                // Steps of running operations go at once; new operations join the line of starts.
                 while (reader.TryRead(out var item))
                 {
-                    if (item.Step != 0 || (!burst && _waitingStarts.Count == 0))
+                    if (item.Step != 0)
                     {
                         Enqueue(item.OperationId, item.Step);
                     }
@@ -129,8 +135,22 @@ public sealed partial class HangfireOperationQueue : BackgroundService, IOperati
     /// <summary>Work items queued and not yet picked up by a thread: the CPU is the bottleneck right now.</summary>
     private static bool ThreadPoolIsSaturated() => ThreadPool.PendingWorkItemCount > 0;
 
-    private bool InBurst() =>
-        Environment.TickCount64 - Volatile.Read(ref _lastStartMs) < BurstQuietMs && _saturated();
+    /// <summary>New operations keep arriving, and the machine was saturated a moment ago.</summary>
+    private bool InBurst()
+    {
+        var now = Environment.TickCount64;
+        if (now - Volatile.Read(ref _lastStartMs) >= BurstQuietMs)
+        {
+            return false;
+        }
+
+        if (_saturated())
+        {
+            _lastSaturatedMs = now;
+        }
+
+        return now - _lastSaturatedMs < SaturationMemoryMs;
+    }
 
     private void Enqueue(string operationId, int step)
     {

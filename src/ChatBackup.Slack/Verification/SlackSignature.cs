@@ -98,9 +98,51 @@ public static class SlackSignature
 
     private static byte[] ComputeHash(string signingSecret, string timestamp, ReadOnlySpan<byte> body)
     {
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(signingSecret));
-        hmac.AppendData(Encoding.UTF8.GetBytes($"{Version}:{timestamp}:"));
-        hmac.AppendData(body);
-        return hmac.GetHashAndReset();
+        var hmac = KeyedHmac.For(signingSecret);
+        try
+        {
+            hmac.AppendData(Encoding.UTF8.GetBytes($"{Version}:{timestamp}:"));
+            hmac.AppendData(body);
+            return hmac.GetHashAndReset();
+        }
+        catch
+        {
+            // Never hand a half-fed HMAC to the next request.
+            KeyedHmac.Forget();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One HMAC per thread, keyed with the signing secret once: setting an HMAC up (fetching the
+    /// algorithm, hashing the padded key) costs several times what hashing a Slack payload does, and
+    /// <see cref="IncrementalHash.GetHashAndReset()"/> returns it to the keyed state for the next request.
+    /// </summary>
+    private static class KeyedHmac
+    {
+        [ThreadStatic]
+        private static string? _secret;
+
+        [ThreadStatic]
+        private static IncrementalHash? _hash;
+
+        public static IncrementalHash For(string secret)
+        {
+            if (_hash is null || !string.Equals(_secret, secret, StringComparison.Ordinal))
+            {
+                Forget();
+                _hash = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret));
+                _secret = secret;
+            }
+
+            return _hash;
+        }
+
+        public static void Forget()
+        {
+            _hash?.Dispose();
+            _hash = null;
+            _secret = null;
+        }
     }
 }

@@ -64,4 +64,15 @@ public sealed class OperationStoreTests
         Assert.All(ids, id => Assert.Matches("^op-[a-z2-7]{8}$", id));
         Assert.Equal(ids.Count, ids.Distinct().Count());
     }
+
+    [Fact]
+    public void OperationIds_UseTheWholeAlphabet_AtEveryPosition()
+    {
+        var ids = Enumerable.Range(0, 4000).Select(_ => OperationId.New()).ToList();
+
+        for (var position = 3; position < 11; position++)
+        {
+            Assert.Equal(32, ids.Select(id => id[position]).Distinct().Count());
+        }
+    }
 }

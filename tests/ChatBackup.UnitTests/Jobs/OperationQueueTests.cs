@@ -14,12 +14,21 @@ public sealed class OperationQueueTests
 
         public bool Fail { get; set; }
 
+        /// <summary>Creating a job waits until this is set, as with slow storage.</summary>
+        public ManualResetEventSlim? Gate { get; set; }
+
+        /// <summary>Set when a job creation has begun.</summary>
+        public ManualResetEventSlim Entered { get; } = new();
+
         public string Create(Job job, IState state)
         {
             if (Fail)
             {
                 throw new InvalidOperationException("storage down");
             }
+
+            Entered.Set();
+            Gate?.Wait(TimeSpan.FromSeconds(10));
 
             lock (Created)
             {
@@ -71,7 +80,11 @@ public sealed class OperationQueueTests
 
         await queue.StopAsync(CancellationToken.None);
         Assert.Equal(100, client.Created.Count);
-        Assert.Equal(("op-00000007", 1), client.Created[7]);
+        Assert.Equal(("op-00000007", 1), Assert.Single(client.Created, c => c.OperationId == "op-00000007"));
+
+        // Starts and later steps each keep their order (a later step may pass a start: they are different operations).
+        Assert.Equal(Enumerable.Range(0, 100).Where(i => i % 3 == 0).Select(i => $"op-{i:d8}"), client.Created.Where(c => c.Step == 0).Select(c => c.OperationId));
+        Assert.Equal(Enumerable.Range(0, 100).Where(i => i % 3 != 0).Select(i => $"op-{i:d8}"), client.Created.Where(c => c.Step != 0).Select(c => c.OperationId));
     }
 
     [Fact]
@@ -93,6 +106,67 @@ public sealed class OperationQueueTests
         Assert.Equal(101, client.Created.Count);
         Assert.InRange(client.Created.IndexOf(("op-running", 2)), 0, 99);
         Assert.Equal(Enumerable.Range(0, 100).Select(i => $"op-{i:d8}"), client.Created.Where(c => c.Step == 0).Select(c => c.OperationId));
+    }
+
+    [Fact]
+    public async Task ABurst_StaysPaced_WhenTheThreadPoolQueueEmptiesNowAndThen()
+    {
+        var client = new RecordingJobClient();
+        var looks = 0;
+        var queue = new HangfireOperationQueue(client, NullLogger<HangfireOperationQueue>.Instance, () => Interlocked.Increment(ref looks) % 10 == 0);
+        await queue.StartAsync(CancellationToken.None);
+
+        // The queue is seen non-empty at one look in ten. 1,200 starts over at least 600 ms: paced,
+        // about 8 per 50 ms go through meanwhile; racing through at every empty look, nearly all.
+        for (var i = 0; i < 60; i++)
+        {
+            for (var j = 0; j < 20; j++)
+            {
+                await queue.EnqueueAsync($"op-{i:d4}{j:d4}", 0, CancellationToken.None);
+            }
+
+            await Task.Delay(10);
+        }
+
+        var duringBurst = Count(client);
+        await WaitForAsync(client, 1200, TimeSpan.FromSeconds(10));
+        await queue.StopAsync(CancellationToken.None);
+
+        Assert.InRange(duringBurst, 1, 600);
+        Assert.Equal(1200, client.Created.Count);
+    }
+
+    [Fact]
+    public async Task ABurstThatSaturatesTheMachineOnlyAfterItBegan_IsPacedFromThen()
+    {
+        using var gate = new ManualResetEventSlim();
+        var client = new RecordingJobClient { Gate = gate };
+        var saturated = false;
+        var queue = new HangfireOperationQueue(client, NullLogger<HangfireOperationQueue>.Instance, () => Volatile.Read(ref saturated));
+        await queue.StartAsync(CancellationToken.None);
+
+        // The pump is busy with the first start (its storage is slow) while 999 more arrive and the
+        // machine becomes saturated: it must look at the load again, not take all it finds queued.
+        await queue.EnqueueAsync("op-first", 0, CancellationToken.None);
+        Assert.True(client.Entered.Wait(TimeSpan.FromSeconds(10)));
+        for (var i = 0; i < 999; i++)
+        {
+            await queue.EnqueueAsync($"op-{i:d8}", 0, CancellationToken.None);
+        }
+
+        Volatile.Write(ref saturated, true);
+        gate.Set();
+        for (var i = 0; i < 20; i++)
+        {
+            await queue.EnqueueAsync($"op-late-{i:d2}", 0, CancellationToken.None);
+            await Task.Delay(10);
+        }
+
+        var duringBurst = Count(client);
+        await queue.StopAsync(CancellationToken.None);
+
+        Assert.InRange(duringBurst, 1, 500);
+        Assert.Equal(1020, client.Created.Count);
     }
 
     [Fact]

@@ -36,6 +36,20 @@ public sealed class SlackSignatureTests
     }
 
     [Fact]
+    public void Verify_GivesTheSameAnswers_WhenRepeated_AndAcrossSecrets()
+    {
+        // The keyed HMAC is reused per thread: each answer must depend only on its own inputs.
+        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Body) + "&x=1");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(SlackSignatureResult.Valid, SlackSignature.Verify(Secret, Timestamp, Signature, Body, SignedAt));
+            Assert.Equal(SlackSignatureResult.SignatureMismatch, SlackSignature.Verify(Secret, Timestamp, Signature, tampered, SignedAt));
+            Assert.Equal(SlackSignatureResult.Valid, SlackSignature.Verify(Secret[..^1], Timestamp, SignatureWithShortSecret, Body, SignedAt));
+            Assert.Equal(Signature, SlackSignature.Compute(Secret, Timestamp, Body));
+        }
+    }
+
+    [Fact]
     public void Verify_Rejects_WhenBodyIsTampered()
     {
         var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Body).Replace("text=", "text=ami", StringComparison.Ordinal));

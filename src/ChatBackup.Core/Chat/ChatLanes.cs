@@ -62,13 +62,23 @@ public sealed class ChatLanes
         }
     }
 
-    /// <summary>A call finished; <paramref name="pauseUntil"/> (from a 429) holds every lane of the call back.</summary>
-    public void Finish(IReadOnlyList<ChatLane> lanes, DateTimeOffset? pauseUntil)
+    /// <summary>
+    /// A call finished at <paramref name="now"/>; <paramref name="pauseUntil"/> (from a 429) holds every
+    /// lane of the call back. The platform counts a call when it arrives, somewhere between its start
+    /// and its answer, so a paced lane left idle counts its latest call from the answer: the next one
+    /// then cannot arrive within the window even if this one was slow on the way.
+    /// </summary>
+    public void Finish(IReadOnlyList<ChatLane> lanes, DateTimeOffset? pauseUntil, DateTimeOffset now)
     {
         foreach (var lane in lanes)
         {
             var state = Get(lane);
             state.InFlight = Math.Max(0, state.InFlight - 1);
+            if (state.InFlight == 0 && state.Starts.Count > 0 && state.Starts[^1] < now)
+            {
+                state.Starts[^1] = now;
+            }
+
             if (pauseUntil is { } until && until > state.PausedUntil)
             {
                 state.PausedUntil = until;

@@ -119,7 +119,7 @@ public sealed partial class ChatSender(
                 if (signal is Signal.Completed done)
                 {
                     _inFlight--;
-                    _lanes.Finish(done.Item.Lanes, null);
+                    _lanes.Finish(done.Item.Lanes, null, clock.GetUtcNow());
                 }
 
                 continue;
@@ -142,7 +142,7 @@ public sealed partial class ChatSender(
                 break;
             case Signal.Completed done:
                 _inFlight--;
-                _lanes.Finish(done.Item.Lanes, done.PauseUntil);
+                _lanes.Finish(done.Item.Lanes, done.PauseUntil, now);
                 done.Item.InFlight = false;
                 _pending.Remove(done.Item.OperationId);
                 Interlocked.Decrement(ref _backlog);

@@ -207,7 +207,7 @@ public sealed partial class ChatSender(
         }
 
         var lanes = LanesOf(operation.Conversation).LanesFor(operation.Conversation, ChatWorks.CallOf(work));
-        var item = new Pending(operation, lanes, ChatWorks.Priority(work), Interlocked.Increment(ref _sequence)) { Attempts = attempts };
+        var item = new Pending(operation, lanes, ChatWorks.Priority(work), Interlocked.Increment(ref _sequence)) { Attempts = attempts, Call = ChatWorks.CallOf(work) };
         _pending.Add(operation.Id, item);
         Interlocked.Increment(ref _backlog);
 
@@ -463,6 +463,7 @@ public sealed partial class ChatSender(
         var now = clock.GetUtcNow();
         var work = ChatWork.None;
         var held = false;
+        var wrongLane = false;
         ChatSending? prior = null;
         var (leased, won) = await store.UpdateAsync(
             item.OperationId,
@@ -476,6 +477,15 @@ public sealed partial class ChatSender(
 
                 prior = o.Sending;
                 work = ChatWorks.Next(o, now, options.CardUpdateInterval);
+
+                // Queued for one kind of call, due another (a reply became due during a back-off):
+                // it goes back to the lanes that pace that kind instead of skipping their rates.
+                wrongLane = work != ChatWork.None && item.Call is { } call && call != ChatWorks.CallOf(work);
+                if (wrongLane)
+                {
+                    return null;
+                }
+
                 if (work == ChatWork.None)
                 {
                     // Nothing to send; only a lease that ran out to clear.
@@ -485,6 +495,11 @@ public sealed partial class ChatSender(
                 return o with { Sending = new ChatSending(Purpose(work), now, now + Lease) };
             },
             cancellationToken);
+        if (wrongLane && leased is not null)
+        {
+            return new Signal.Completed(item, null, leased, null);
+        }
+
         if (held && leased is not null)
         {
             // Another sender holds the lease: look again when it runs out, in case that sender died.
@@ -657,6 +672,9 @@ public sealed partial class ChatSender(
         public long Sequence { get; } = sequence;
 
         public int Attempts { get; set; }
+
+        /// <summary>The kind of call the lanes were chosen for; null when sent without lanes (<see cref="FlushAsync"/>).</summary>
+        public ChatCall? Call { get; init; }
 
         public bool InFlight { get; set; }
 

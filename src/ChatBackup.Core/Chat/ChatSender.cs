@@ -61,11 +61,6 @@ public sealed partial class ChatSender(
     /// <summary>How long a started call keeps others off, and how long a sweep leaves an operation alone before it counts as abandoned.</summary>
     public TimeSpan Lease => TimeSpan.FromTicks(Math.Max(options.PollInterval.Ticks * 4, TimeSpan.FromSeconds(10).Ticks));
 
-    /// <summary>Operations waiting for their turn or being sent, in this process.</summary>
-    public int Backlog => Volatile.Read(ref _backlog);
-
-    private int _backlog;
-
     public void Enqueue(Operation operation) => _signals.Writer.TryWrite(new Signal.Changed(operation));
 
     /// <summary>The sender's loop; returns when <paramref name="cancellationToken"/> fires and calls in flight have ended.</summary>
@@ -145,7 +140,6 @@ public sealed partial class ChatSender(
                 _lanes.Finish(done.Item.Lanes, done.PauseUntil, now);
                 done.Item.InFlight = false;
                 _pending.Remove(done.Item.OperationId);
-                Interlocked.Decrement(ref _backlog);
                 if (done.Next is { } next)
                 {
                     Add(next, now, done.NotBefore, done.Item.Attempts, afterCall: true);
@@ -197,7 +191,6 @@ public sealed partial class ChatSender(
             existing.Queued.Items.Remove(existing);
             existing.Queued = null;
             _pending.Remove(operation.Id);
-            Interlocked.Decrement(ref _backlog);
         }
 
         var work = ChatWorks.Next(operation, now, options.CardUpdateInterval);
@@ -209,7 +202,6 @@ public sealed partial class ChatSender(
         var lanes = LanesOf(operation.Conversation).LanesFor(operation.Conversation, ChatWorks.CallOf(work));
         var item = new Pending(operation, lanes, ChatWorks.Priority(work), Interlocked.Increment(ref _sequence)) { Attempts = attempts, Call = ChatWorks.CallOf(work) };
         _pending.Add(operation.Id, item);
-        Interlocked.Increment(ref _backlog);
 
         var holdUntil = notBefore;
         if (notBefore is null && operation.Sending is { } sending && sending.Until > now)

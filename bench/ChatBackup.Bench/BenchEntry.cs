@@ -25,7 +25,7 @@ internal static class BenchEntry
               serve   --port P --slack-api URL --secret S        ChatBackup (its Program.cs) with the EC2 fake
               load    --url U --scenario slack-help|slack-ami|teams --target NAME --secret S --service-url URL
                       --connections 50 --seconds 10 --warmup 1 --pids p1,p2 --out file.json
-              fanout  --ops N --pending-polls 5 --poll-interval 00:00:01 --slack-api URL --out file.json
+              fanout  --ops N --pending-polls 5 --poll-interval 00:00:01 [--channels N] [--warmup 200] --slack-api URL --out file.json
               report  --dir bench/results/raw --out bench/results/latest.md
             """);
         return 2;

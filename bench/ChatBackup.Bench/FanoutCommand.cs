@@ -61,6 +61,8 @@ internal static class FanoutCommand
         timer.Reset();
         (await http.PostAsync("recording/start", null)).EnsureSuccessStatusCode();
 
+        // On Linux the timestamp is CLOCK_MONOTONIC in ns: `perf record -k CLOCK_MONOTONIC` can cut a profile here.
+        await Console.Error.WriteLineAsync(FormattableString.Invariant($"fanout: measuring from monotonic {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6} s"));
         var clock = Stopwatch.StartNew();
         var started = DateTimeOffset.UtcNow;
         var ids = await StartAsync(commands, store, count, channels, "fan", CancellationToken.None);
@@ -98,6 +100,14 @@ internal static class FanoutCommand
             .Select(id => (repliedAt[id] - images[imageOf[id]].AvailableAt!.Value).TotalMilliseconds)
             .Order()
             .ToArray();
+        // The late ones, told step by step on stderr: what a slow run needs looked at.
+        foreach (var id in notified.Where(id => repliedAt.ContainsKey(id) && images.TryGetValue(imageOf[id], out var i) && i.AvailableAt is { } at && (repliedAt[id] - at) > pollInterval).Take(5))
+        {
+            var available = images[imageOf[id]].AvailableAt!.Value;
+            var told = string.Join(", ", chat.Where(c => c.OperationId == id).Select(c => FormattableString.Invariant($"{c.Purpose} {c.Method} {(DateTimeOffset.FromUnixTimeMilliseconds(c.AtMs) - available).TotalMilliseconds:+0;-0} ms")));
+            await Console.Error.WriteLineAsync(FormattableString.Invariant($"late: {id} available {(available - started).TotalSeconds:0.000} s after start; chat calls from then: {told}"));
+        }
+
         var posts = chat.Where(c => c.Method == "chat.postMessage").ToList();
         var cardPostedAt = chat
             .Where(c => c.Purpose == "card" && c.OperationId is not null)
@@ -131,7 +141,9 @@ internal static class FanoutCommand
             HangfireJobs = timer.Jobs,
             HangfireWorkerSeconds = timer.Elapsed.TotalSeconds,
             LagP50Ms = lags.Length == 0 ? null : lags[lags.Length / 2],
+            LagP99Ms = lags.Length == 0 ? null : lags[(int)(lags.Length * 0.99)],
             LagMaxMs = lags.Length == 0 ? null : lags[^1],
+            LateNotifications = lags.Count(l => l > pollInterval.TotalMilliseconds),
             CardPostedP50Seconds = cardLags.Length == 0 ? null : cardLags[cardLags.Length / 2] / 1000,
             CardPostedMaxSeconds = cardLags.Length == 0 ? null : cardLags[^1] / 1000,
             Channels = channels,
@@ -316,7 +328,12 @@ internal sealed record FanoutResult(int Operations, int PendingPolls, double Pol
 
     public double? LagP50Ms { get; init; }
 
+    public double? LagP99Ms { get; init; }
+
     public double? LagMaxMs { get; init; }
+
+    /// <summary>Notifications sent more than one poll interval after the fake reported the image available.</summary>
+    public int LateNotifications { get; init; }
 
     /// <summary>When cards reached Slack, in seconds from the first command (median and last).</summary>
     public double? CardPostedP50Seconds { get; init; }

@@ -43,6 +43,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OperationRunner>();
         services.AddSingleton<ResourceObserver>();
         services.AddSingleton<ResourcePoller>();
+        services.AddSingleton<LocalStepRunner>();
+        services.AddSingleton<IDueSteps>(sp => sp.GetRequiredService<LocalStepRunner>());
         services.AddSingleton<IOperationHandler, CreateAmiHandler>();
         services.AddSingleton<IOperationHandler, CreateSnapshotHandler>();
         services.AddSingleton<IOperationHandler, CopyAmiHandler>();

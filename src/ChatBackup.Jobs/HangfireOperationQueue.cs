@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using ChatBackup.Core.Commands;
 using Hangfire;
+using Hangfire.States;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -152,11 +153,22 @@ public sealed partial class HangfireOperationQueue : BackgroundService, IOperati
         return now - _lastSaturatedMs < SaturationMemoryMs;
     }
 
+    public Task ScheduleAsync(string operationId, int step, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return EnqueueAsync(operationId, step, cancellationToken);
+        }
+
+        _jobs.Create(OperationJob.For(operationId, step), new ScheduledState(delay));
+        return Task.CompletedTask;
+    }
+
     private void Enqueue(string operationId, int step)
     {
         try
         {
-            _jobs.Enqueue<OperationJob>(j => j.RunAsync(operationId, step, null, CancellationToken.None));
+            _jobs.Create(OperationJob.For(operationId, step), new EnqueuedState());
         }
         catch (Exception ex)
         {

@@ -49,6 +49,7 @@ public static partial class JobsExtensions
         services.AddTransient<OperationJob>();
         services.AddHostedService<PollerService>();
         services.AddHostedService<ChatSenderService>();
+        services.AddHostedService<LocalStepService>();
         services.AddSingleton<HangfireOperationQueue>();
         services.AddSingleton<IOperationQueue>(sp => sp.GetRequiredService<HangfireOperationQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<HangfireOperationQueue>());

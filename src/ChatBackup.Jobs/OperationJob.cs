@@ -1,5 +1,8 @@
 using ChatBackup.Core.Running;
+using System.Reflection;
 using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
 using Hangfire.Server;
 
 namespace ChatBackup.Jobs;
@@ -31,13 +34,22 @@ public sealed class OperationJob(OperationRunner runner, IBackgroundJobClient jo
 
         if (result is RunResult.RunAgain { Delay.Ticks: <= 0 } now)
         {
-            jobs.Enqueue<OperationJob>(j => j.RunAsync(operationId, now.Step, null, CancellationToken.None));
+            jobs.Create(For(operationId, now.Step), new EnqueuedState());
         }
         else if (result is RunResult.RunAgain later)
         {
-            jobs.Schedule<OperationJob>(j => j.RunAsync(operationId, later.Step, null, CancellationToken.None), later.Delay);
+            jobs.Create(For(operationId, later.Step), new ScheduledState(later.Delay));
         }
     }
+
+    /// <summary>
+    /// The job for one step, built directly rather than from a lambda: Hangfire would otherwise
+    /// walk and evaluate an expression tree for every job, which shows at thousands of operations.
+    /// </summary>
+    public static Job For(string operationId, int step) =>
+        new(typeof(OperationJob), RunMethod, operationId, step, null, CancellationToken.None);
+
+    private static readonly MethodInfo RunMethod = typeof(OperationJob).GetMethod(nameof(RunAsync))!;
 
     private static bool IsLastAttempt(PerformContext? context) =>
         context is null || context.GetJobParameter<int>("RetryCount") >= Retries;

@@ -178,7 +178,18 @@ public sealed partial class ChatSender(
 
             if (existing.Queued is null)
             {
-                // Waiting out a back-off or another sender's lease: it is re-read when it is due.
+                // Waiting out a back-off or a lease: it is re-read when it is due. A lease can end
+                // early, though, and the record it was read from may even have been stale (a step
+                // merged this sender's own lease into its save just before the sender cleared it):
+                // a newer record without that lease ends the wait.
+                if (existing.HeldBy is not { } lease || operation.Version <= existing.Snapshot.Version || operation.Sending == lease)
+                {
+                    return;
+                }
+
+                existing.Dropped = true;
+                _pending.Remove(operation.Id);
+                Add(operation, now, notBefore: null, existing.Attempts);
                 return;
             }
 
@@ -211,6 +222,11 @@ public sealed partial class ChatSender(
 
         if (holdUntil is { } until && until > now)
         {
+            if (operation.Sending is { } lease && lease.Until >= until)
+            {
+                item.HeldBy = lease;
+            }
+
             _delayed.Enqueue(item, until);
             return;
         }
@@ -276,7 +292,10 @@ public sealed partial class ChatSender(
         while (_delayed.TryPeek(out var item, out var at) && at <= now)
         {
             _delayed.Dequeue();
-            Queue(item);
+            if (!item.Dropped)
+            {
+                Queue(item);
+            }
         }
 
         while (_timed.TryPeek(out var queue, out var at) && at <= now)
@@ -673,6 +692,12 @@ public sealed partial class ChatSender(
         public LaneQueue? Queued { get; set; }
 
         public Operation? ChangedMeanwhile { get; set; }
+
+        /// <summary>The lease it waits out, when that is why it waits.</summary>
+        public ChatSending? HeldBy { get; set; }
+
+        /// <summary>Replaced while it waited; skipped when its time comes.</summary>
+        public bool Dropped { get; set; }
     }
 
     private sealed class LaneQueue(string key)

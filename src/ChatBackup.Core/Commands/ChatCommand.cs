@@ -36,4 +36,7 @@ public interface IOperationQueue
 {
     /// <summary>Runs <paramref name="step"/> of the operation on a worker (step 0 starts it).</summary>
     Task EnqueueAsync(string operationId, int step, CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="step"/> of the operation on a worker once <paramref name="delay"/> has passed.</summary>
+    Task ScheduleAsync(string operationId, int step, TimeSpan delay, CancellationToken cancellationToken);
 }

@@ -11,12 +11,15 @@ namespace ChatBackup.Core.Waiting;
 /// Checks every resource that running operations wait on with one Describe call per kind and
 /// region per tick (images, then snapshots — including the watched images' snapshots, for
 /// progress), whatever the number of operations. Only an operation whose resource changed, whose
-/// card is due a progress update, or that has not moved for a while gets a step: the rest cost
-/// nothing between ticks. Throttling slows the ticks down; it never fails an operation.
+/// card is due a progress update, or that has not moved for a while gets a step, handed to
+/// <see cref="IDueSteps"/> (run in this process, see <see cref="Running.LocalStepRunner"/>): the
+/// rest cost nothing between ticks. Operations nobody is working on go back to the job queue.
+/// Throttling slows the ticks down; it never fails an operation.
 /// </summary>
 public sealed partial class ResourcePoller(
     IOperationStore store,
     IOperationQueue queue,
+    IDueSteps steps,
     IEc2Gateway ec2,
     ResourceObserver observer,
     BackupOptions options,
@@ -64,9 +67,10 @@ public sealed partial class ResourcePoller(
         foreach (var operation in watching)
         {
             _nextCheck[operation.Id] = now + CheckInterval(operation, now);
-            if (IsDue(operation, previous[operation.Id], Signature(operation.Watching!), now) && MarkEnqueued(operation, now))
+            var (before, after) = (previous[operation.Id], Signature(operation.Watching!));
+            if (IsDue(operation, before, after, now) && MarkEnqueued(operation, now))
             {
-                await queue.EnqueueAsync(operation.Id, operation.Step, cancellationToken);
+                steps.Enqueue(operation.Id, operation.Step, stateChanged: before?.State != after?.State);
                 queued++;
             }
         }

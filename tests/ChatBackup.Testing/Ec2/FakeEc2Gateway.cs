@@ -110,8 +110,9 @@ public sealed class FakeEc2Gateway : IEc2Gateway
         Enter("DescribeVolumes");
         lock (_gate)
         {
+            var wanted = volumeIds.ToHashSet(StringComparer.Ordinal);
             var found = _volumes
-                .Where(v => v.Region == region && volumeIds.Contains(v.Id) && !v.Deleted)
+                .Where(v => v.Region == region && wanted.Contains(v.Id) && !v.Deleted)
                 .ToList();
             foreach (var volume in found)
             {
@@ -183,7 +184,6 @@ public sealed class FakeEc2Gateway : IEc2Gateway
                 : _images;
             var matches = candidates
                 .Where(i => i.Region == region && !i.Deregistered)
-                .Where(i => query.ImageIds is null || query.ImageIds.Contains(i.Id))
                 .Where(i => query.Tags is null || query.Tags.All(t => i.Tags.GetValueOrDefault(t.Key) == t.Value))
                 .Where(i => query.SourceInstanceId is null || i.Tags.GetValueOrDefault(BackupTags.Source) == query.SourceInstanceId)
                 .Where(i => query.SnapshotId is null || i.SnapshotIds.Contains(query.SnapshotId))
@@ -225,7 +225,6 @@ public sealed class FakeEc2Gateway : IEc2Gateway
                 : _snapshots;
             var matches = candidates
                 .Where(s => s.Region == region)
-                .Where(s => query.SnapshotIds is null || query.SnapshotIds.Contains(s.Id))
                 .Where(s => query.VolumeId is null || s.VolumeId == query.VolumeId)
                 .Where(s => query.Tags is null || query.Tags.All(t => s.Tags.GetValueOrDefault(t.Key) == t.Value))
                 .ToList();

@@ -261,6 +261,25 @@ public sealed class ChatSenderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ARecordWithALeaseAlreadyEnded_DoesNotHoldBackTheReplyThatFollows()
+    {
+        var sender = Start();
+        var op = (await AddRunningAsync(1, "C0OPS"))[0];
+        op = (await _store.UpdateAsync(op.Id, o => o with { CardMessageId = "msg-0", CardState = OperationState.Running, CardUpdatedAt = DateTimeOffset.UtcNow }, None)).Operation!;
+
+        // A step saved while this sender's card post was in flight, merging its lease, and told the
+        // sender after the post was recorded: the lease on that record has ended already.
+        var now = DateTimeOffset.UtcNow;
+        sender.Enqueue(op with { Sending = new ChatSending(MessageMark.Card, now, now + TimeSpan.FromMinutes(1)) });
+        await Task.Delay(100);
+        var available = (await _store.UpdateAsync(op.Id, o => o.WithResource(ResourceKeys.ImageAvailable, "true") with { State = OperationState.Succeeded }, None)).Operation!;
+        sender.Enqueue(available);
+
+        await WaitAsync(() => _chat.OfKind("notify").Count == 1);
+        Assert.True(DateTimeOffset.UtcNow - now < TimeSpan.FromSeconds(10), "the reply waited for the ended lease to run out");
+    }
+
+    [Fact]
     public async Task TwoSendersOnOneStore_SendEachMessageOnce()
     {
         var first = Start();

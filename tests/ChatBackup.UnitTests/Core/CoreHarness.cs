@@ -30,7 +30,7 @@ internal sealed class CoreHarness
     {
         Store = new InMemoryOperationStore(Clock);
         Observer = new ResourceObserver(Ec2, Options, Clock);
-        Poller = new ResourcePoller(Store, Queue, Ec2, Observer, Options, Clock, NullLogger<ResourcePoller>.Instance);
+        Poller = new ResourcePoller(Store, Queue, Queue, Ec2, Observer, Options, Clock, NullLogger<ResourcePoller>.Instance);
         var restore = new RestoreSnapshotHandler(Ec2, Observer, Options, Clock);
         var deleteAmi = new DeleteAmiHandler(Ec2, Clock);
         var deleteSnapshot = new DeleteSnapshotHandler(Ec2, Clock);
@@ -163,7 +163,8 @@ internal sealed class CoreHarness
         public void Enqueue(Operation operation) => sender.FlushAsync(operation.Id, CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    public sealed class RecordingQueue : IOperationQueue
+    /// <summary>Records steps queued, scheduled and found due by the poller alike: the harness runs them itself.</summary>
+    public sealed class RecordingQueue : IOperationQueue, IDueSteps
     {
         public List<string> Enqueued { get; } = [];
 
@@ -179,5 +180,11 @@ internal sealed class CoreHarness
 
             return Task.CompletedTask;
         }
+
+        public Task ScheduleAsync(string operationId, int step, TimeSpan delay, CancellationToken cancellationToken) =>
+            EnqueueAsync(operationId, step, cancellationToken);
+
+        public void Enqueue(string operationId, int step, bool stateChanged) =>
+            EnqueueAsync(operationId, step, CancellationToken.None);
     }
 }

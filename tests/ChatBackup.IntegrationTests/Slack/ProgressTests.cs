@@ -4,6 +4,8 @@ using ChatBackup.IntegrationTests.Infrastructure;
 using ChatBackup.Testing.Ec2;
 using ChatBackup.Testing.Moto;
 using ChatBackup.Testing.Slack;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatBackup.IntegrationTests.Slack;
 
@@ -49,8 +51,11 @@ public sealed class ProgressTests : IAsyncLifetime
         Assert.Equal(percents.OrderBy(p => p), percents);
         Assert.Single(_slack.Calls, c => c.Method == "chat.postMessage" && c["thread_ts"] is not null);
 
-        // The wait never held a worker: it was many short steps.
+        // The wait never held a worker: it was many short steps. Only the first was a Hangfire job;
+        // the poller found the others due and ran them beside the workers.
         Assert.True(op.Step >= 6, $"expected one short step per poll, got {op.Step}");
+        var jobs = _app.Services.GetRequiredService<JobStorage>().GetMonitoringApi().GetStatistics();
+        Assert.Equal(1, jobs.Enqueued + jobs.Scheduled + jobs.Processing + jobs.Succeeded + jobs.Failed);
     }
 
     [Fact]

@@ -3,17 +3,17 @@
 # prints one markdown table and writes it to bench/results/latest.md. Targets are reported, not
 # asserted. Everything listens on 127.0.0.1 and every load loop is bounded in time.
 #
-#   bench/run.sh            full run (10 s per load test, 1,000 and 10,000 operations; ~5 minutes)
+#   bench/run.sh            full run (10 s per load test, 1,000 and 10,000 operations, 10,000 right after start, 60 in one channel; ~8 minutes)
 #   bench/run.sh --quick    smoke check (3 s per load test, 200 and 1,000 operations)
 #   bench/run.sh --slack    only the Slack load tests and the wrk cross-check (~3 minutes)
 set -euo pipefail
 cd "$(dirname "$0")"
 bench_dir=$(pwd)
 
-seconds=10 warmup=3 connections=50 fanouts="1000 10000" paced=60 parts="slack teams fanout"
+seconds=10 warmup=3 connections=50 fanouts="1000 10000" cold=10000 paced=60 parts="slack teams fanout"
 for arg in "$@"; do
   case "$arg" in
-    --quick) seconds=3 warmup=1 fanouts="200 1000" paced=20 ;;
+    --quick) seconds=3 warmup=1 fanouts="200 1000" cold=1000 paced=20 ;;
     --slack) parts="slack" ;;
     *) echo "usage: bench/run.sh [--quick] [--slack]" >&2; exit 2 ;;
   esac
@@ -159,6 +159,14 @@ for ops in $fanouts; do
   say "fan-out: $ops AMI operations (pending 5 polls, poll interval 1 s)"
   "${bench[@]}" fanout --ops "$ops" --pending-polls 5 --poll-interval 00:00:01 --slack-api "$stub/api/" \
     --out "$raw/fanout-$ops.json" >"$raw/fanout-$ops.log" 2>&1 || say "fan-out $ops did not finish (see results/raw/fanout-$ops.log)"
+done
+
+# The same burst met by a process that has just started (no warm-up): the JIT still compiling.
+has fanout || cold=""
+for ops in $cold; do
+  say "fan-out: $ops AMI operations right after start (no warm-up)"
+  "${bench[@]}" fanout --ops "$ops" --warmup 0 --pending-polls 5 --poll-interval 00:00:01 --slack-api "$stub/api/" \
+    --out "$raw/fanout-$ops-cold.json" >"$raw/fanout-$ops-cold.log" 2>&1 || say "cold fan-out $ops did not finish (see results/raw/fanout-$ops-cold.log)"
 done
 
 has fanout || paced=""

@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using ChatBackup.Core.Commands;
 using ChatBackup.Core.Operations;
+using ChatBackup.Core.Running;
 using Hangfire;
 using Hangfire.Server;
 
@@ -57,6 +58,8 @@ internal static class FanoutCommand
             await WaitNotifiedAsync(store, warm, timeout);
         }
 
+        var localSteps = app.Services.GetRequiredService<LocalStepRunner>();
+        var (stepsBefore, stepTimeBefore) = (localSteps.StepsRun, localSteps.StepTime);
         var callsBefore = app.Ec2.Calls.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         timer.Reset();
         (await http.PostAsync("recording/start", null)).EnsureSuccessStatusCode();
@@ -140,6 +143,9 @@ internal static class FanoutCommand
             BaselineRssMb = baselineRss / 1024.0,
             HangfireJobs = timer.Jobs,
             HangfireWorkerSeconds = timer.Elapsed.TotalSeconds,
+            PollerSteps = localSteps.StepsRun - stepsBefore,
+            PollerStepSeconds = (localSteps.StepTime - stepTimeBefore).TotalSeconds,
+            Warmup = warmup,
             LagP50Ms = lags.Length == 0 ? null : lags[lags.Length / 2],
             LagP99Ms = lags.Length == 0 ? null : lags[(int)(lags.Length * 0.99)],
             LagMaxMs = lags.Length == 0 ? null : lags[^1],
@@ -325,6 +331,14 @@ internal sealed record FanoutResult(int Operations, int PendingPolls, double Pol
     public long HangfireJobs { get; init; }
 
     public double HangfireWorkerSeconds { get; init; }
+
+    /// <summary>Steps the poller found due and ran beside the Hangfire workers, and the time spent in them.</summary>
+    public long PollerSteps { get; init; }
+
+    public double PollerStepSeconds { get; init; }
+
+    /// <summary>Operations run first, unmeasured (0: a freshly started process meets the burst).</summary>
+    public int Warmup { get; init; }
 
     public double? LagP50Ms { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using ChatBackup.Core.Commands;
 using ChatBackup.Core.Waiting;
 using Microsoft.Extensions.Logging;
@@ -30,9 +31,17 @@ public sealed partial class LocalStepRunner(OperationRunner runner, IOperationQu
     private readonly SemaphoreSlim _queued = new(0);
     private int _pending;
     private int _running;
+    private long _ran;
+    private long _busyTicks;
 
     /// <summary>Steps handed over and not yet finished.</summary>
     public int Pending => Volatile.Read(ref _pending);
+
+    /// <summary>Steps run so far.</summary>
+    public long StepsRun => Interlocked.Read(ref _ran);
+
+    /// <summary>Time spent inside steps so far, added up over the concurrent runs (as a job server's worker time is).</summary>
+    public TimeSpan StepTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _busyTicks));
 
     public void Enqueue(string operationId, int step, bool stateChanged)
     {
@@ -107,6 +116,7 @@ public sealed partial class LocalStepRunner(OperationRunner runner, IOperationQu
 
     private async Task RunOneAsync(string operationId, int step, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var result = await runner.RunStepAsync(operationId, step, cancellationToken);
@@ -130,6 +140,8 @@ public sealed partial class LocalStepRunner(OperationRunner runner, IOperationQu
         }
         finally
         {
+            Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - started);
+            Interlocked.Increment(ref _ran);
             Interlocked.Decrement(ref _pending);
         }
     }

@@ -160,7 +160,16 @@ public sealed partial class HangfireOperationQueue : BackgroundService, IOperati
             return EnqueueAsync(operationId, step, cancellationToken);
         }
 
-        _jobs.Create(OperationJob.For(operationId, step), new ScheduledState(delay));
+        try
+        {
+            _jobs.Create(OperationJob.For(operationId, step), new ScheduledState(delay));
+        }
+        catch (Exception ex)
+        {
+            // As with Enqueue: the operation is stored, and the poller's recovery queues it again.
+            LogEnqueueFailed(_logger, operationId, step, ex);
+        }
+
         return Task.CompletedTask;
     }
 

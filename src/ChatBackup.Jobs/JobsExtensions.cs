@@ -47,9 +47,12 @@ public static partial class JobsExtensions
             server.WorkerCount = Math.Max(4, Environment.ProcessorCount * 4);
         });
         services.AddTransient<OperationJob>();
-        services.AddHostedService<PollerService>();
+        // Hosted services stop in reverse order: the poller first, so that no tick hands steps to a
+        // runner that has stopped, then the runner, then the sender, which records what the last
+        // steps changed.
         services.AddHostedService<ChatSenderService>();
         services.AddHostedService<LocalStepService>();
+        services.AddHostedService<PollerService>();
         services.AddSingleton<HangfireOperationQueue>();
         services.AddSingleton<IOperationQueue>(sp => sp.GetRequiredService<HangfireOperationQueue>());
         services.AddHostedService(sp => sp.GetRequiredService<HangfireOperationQueue>());

@@ -222,7 +222,9 @@ public sealed partial class ChatSender(
 
         if (holdUntil is { } until && until > now)
         {
-            if (operation.Sending is { } lease && lease.Until >= until)
+            // Only a wait for the lease itself ends with it; a back-off (whose record still shows this
+            // sender's own lease) keeps its time.
+            if (operation.Sending is { } lease && lease.Until == until)
             {
                 item.HeldBy = lease;
             }

@@ -122,7 +122,9 @@ public sealed partial class LocalStepRunner(OperationRunner runner, IOperationQu
             var result = await runner.RunStepAsync(operationId, step, cancellationToken);
             if (result is RunResult.RunAgain again)
             {
-                await queue.ScheduleAsync(operationId, again.Step, again.Delay, cancellationToken);
+                // The step ran: its successor is handed over even when shutting down.
+                await queue.ScheduleAsync(operationId, again.Step, again.Delay, CancellationToken.None);
+                return;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -29,7 +29,13 @@ public sealed partial class ResourcePoller(
     /// <summary>Enough for the largest fleet-wide fan-out we plan for; more waits for the next tick.</summary>
     private const int MaxOperationsPerTick = 50_000;
 
-    private readonly ConcurrentDictionary<string, (int Step, DateTimeOffset At)> _enqueued = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Step, DateTimeOffset At, bool Changed)> _enqueued = new(StringComparer.Ordinal);
+
+    // Operations whose resource changed state while a step of theirs was already on its way, with
+    // that step: it may have read the resource before the change (it ran between this tick's listing
+    // and its Describe) and saved the next step still waiting. Once the operation is past that step,
+    // one more step runs whatever the next tick sees, or the change would go unnoticed until stale.
+    private readonly ConcurrentDictionary<string, int> _owed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nextCheck = new(StringComparer.Ordinal);
     private TimeSpan _backoff = TimeSpan.Zero;
 
@@ -68,9 +74,26 @@ public sealed partial class ResourcePoller(
         {
             _nextCheck[operation.Id] = now + CheckInterval(operation, now);
             var (before, after) = (previous[operation.Id], Signature(operation.Watching!));
-            if (IsDue(operation, before, after, now) && MarkEnqueued(operation, now))
+            var changed = before?.State != after?.State;
+            var owes = _owed.TryGetValue(operation.Id, out var owedStep) && operation.Step > owedStep;
+            if (changed && IsOnItsWay(operation, now))
             {
-                steps.Enqueue(operation.Id, operation.Step, stateChanged: before?.State != after?.State);
+                _owed[operation.Id] = operation.Step;
+            }
+
+            if (!changed && !owes && !IsDue(operation, before, after, now))
+            {
+                continue;
+            }
+
+            if (MarkEnqueued(operation, now, changed || owes))
+            {
+                if (owes)
+                {
+                    _owed.TryRemove(new KeyValuePair<string, int>(operation.Id, owedStep));
+                }
+
+                steps.Enqueue(operation.Id, operation.Step, changed || owes);
                 queued++;
             }
         }
@@ -216,17 +239,30 @@ public sealed partial class ResourcePoller(
         {
             _nextCheck.TryRemove(id, out _);
         }
+
+        foreach (var id in _owed.Keys.Where(id => !keep.Contains(id)))
+        {
+            _owed.TryRemove(id, out _);
+        }
     }
 
-    /// <summary>False when this step was queued recently and has not run yet: no second job for it.</summary>
-    private bool MarkEnqueued(Operation operation, DateTimeOffset now)
+    /// <summary>This step of the operation was queued recently: it may not have run yet, or be running.</summary>
+    private bool IsOnItsWay(Operation operation, DateTimeOffset now) =>
+        _enqueued.TryGetValue(operation.Id, out var last) && last.Step == operation.Step && now - last.At < StaleAfter;
+
+    /// <summary>
+    /// False when this step was queued recently and has not run yet: no second run of it. A state
+    /// change still goes ahead of a progress-only run queued earlier (the duplicate is a no-op by
+    /// the step claim), so a finished resource never waits behind a progress backlog.
+    /// </summary>
+    private bool MarkEnqueued(Operation operation, DateTimeOffset now, bool changed = true)
     {
-        if (_enqueued.TryGetValue(operation.Id, out var last) && last.Step == operation.Step && now - last.At < StaleAfter)
+        if (_enqueued.TryGetValue(operation.Id, out var last) && last.Step == operation.Step && now - last.At < StaleAfter && (last.Changed || !changed))
         {
             return false;
         }
 
-        _enqueued[operation.Id] = (operation.Step, now);
+        _enqueued[operation.Id] = (operation.Step, now, changed);
         return true;
     }
 

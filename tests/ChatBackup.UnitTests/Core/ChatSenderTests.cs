@@ -280,6 +280,41 @@ public sealed class ChatSenderTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AFailedCall_KeepsItsBackOff_WhileTheRecordKeepsChanging()
+    {
+        var attempts = new System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>();
+        _chat.Failure = (kind, _) =>
+        {
+            if (kind == "post")
+            {
+                attempts.Enqueue(DateTimeOffset.UtcNow);
+                if (attempts.Count == 1)
+                {
+                    throw new ChatDeliveryException("timeout", "Slack did not answer", isRetryable: true);
+                }
+            }
+        };
+        var sender = Start();
+        var op = (await AddRunningAsync(1, "C0OPS"))[0];
+
+        sender.Enqueue(op);
+        await WaitAsync(() => !attempts.IsEmpty);
+        for (var percent = 10; percent <= 50; percent += 10)
+        {
+            var shown = percent;
+            sender.Enqueue((await _store.UpdateAsync(op.Id, o => o with { ProgressPercent = shown }, None)).Operation!);
+            await Task.Delay(50);
+        }
+
+        await WaitAsync(async () => (await _store.GetAsync(op.Id, None))!.CardMessageId is not null);
+
+        // The first back-off is a second; progress arriving meanwhile does not cut it short.
+        var times = attempts.ToArray();
+        Assert.Equal(2, times.Length);
+        Assert.True(times[1] - times[0] >= TimeSpan.FromMilliseconds(900), $"retried after {(times[1] - times[0]).TotalMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task TwoSendersOnOneStore_SendEachMessageOnce()
     {
         var first = Start();

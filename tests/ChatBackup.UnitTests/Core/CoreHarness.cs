@@ -181,10 +181,30 @@ internal sealed class CoreHarness
             return Task.CompletedTask;
         }
 
-        public Task ScheduleAsync(string operationId, int step, TimeSpan delay, CancellationToken cancellationToken) =>
-            EnqueueAsync(operationId, step, cancellationToken);
+        /// <summary>Steps scheduled for later, with their delays (also in <see cref="Steps"/>).</summary>
+        public List<(string Id, int Step, TimeSpan Delay)> Scheduled { get; } = [];
 
-        public void Enqueue(string operationId, int step, bool stateChanged) =>
+        public Task ScheduleAsync(string operationId, int step, TimeSpan delay, CancellationToken cancellationToken)
+        {
+            lock (Enqueued)
+            {
+                Scheduled.Add((operationId, step, delay));
+            }
+
+            return EnqueueAsync(operationId, step, cancellationToken);
+        }
+
+        /// <summary>Steps the poller found due, and whether their resource changed state.</summary>
+        public List<(string Id, int Step, bool StateChanged)> Due { get; } = [];
+
+        public void Enqueue(string operationId, int step, bool stateChanged)
+        {
+            lock (Enqueued)
+            {
+                Due.Add((operationId, step, stateChanged));
+            }
+
             EnqueueAsync(operationId, step, CancellationToken.None);
+        }
     }
 }

@@ -61,7 +61,7 @@ public sealed class LocalStepRunnerTests
 
         // The step ran here (and was claimed); only the next one goes to the queue.
         Assert.Equal(1, (await _store.GetAsync(op.Id, None))!.Step);
-        Assert.Equal([(op.Id, 1)], _queue.Steps);
+        Assert.Equal([(op.Id, 1, TimeSpan.FromSeconds(30))], _queue.Scheduled);
     }
 
     [Fact]

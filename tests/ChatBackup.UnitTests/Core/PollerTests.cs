@@ -2,6 +2,7 @@ using ChatBackup.Core.Ec2;
 using ChatBackup.Core.Operations;
 using ChatBackup.Core.Running;
 using ChatBackup.Core.Waiting;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChatBackup.UnitTests.Core;
 
@@ -85,6 +86,86 @@ public sealed class PollerTests
         // The tick whose Describe showed "available" queued the final step; nothing waited for another tick.
         Assert.Equal(10, ticks[^1].Finished);
         Assert.Equal(0, ticks[^2].Finished);
+    }
+
+    [Fact]
+    public async Task AFinishedImage_GoesAheadOfTheProgressStepAlreadyWaitingForIt()
+    {
+        _h.Ec2.PendingPolls = 3;
+        var id = (await StartAmisAsync("us-east-1", 1))[0];
+
+        // First look (queued as a change) and run; then a progress-only step that is left waiting.
+        await TickAsync(_h.Poller);
+        await _h.Runner.RunStepAsync(id, _h.Queue.Due[^1].Step, CancellationToken.None);
+        await TickAsync(_h.Poller);
+        var progress = _h.Queue.Due[^1];
+        Assert.False(progress.StateChanged);
+
+        await TickAsync(_h.Poller);
+
+        // The same step again, now as a change: it goes before every progress step still waiting.
+        Assert.Equal((id, progress.Step, true), _h.Queue.Due[^1]);
+    }
+
+    [Fact]
+    public async Task AStepThatLookedJustBeforeTheImageWasAvailable_IsFollowedByOneThatSeesIt()
+    {
+        _h.Ec2.PendingPolls = 2;
+        var id = (await StartAmisAsync("us-east-1", 1))[0];
+        var store = new ListingHook(_h.Store);
+        var poller = new ResourcePoller(store, _h.Queue, _h.Queue, _h.Ec2, _h.Observer, _h.Options, _h.Clock, NullLogger<ResourcePoller>.Instance);
+
+        await TickAsync(poller);
+        var first = _h.Queue.Due[^1];
+
+        // The queued step runs after the next tick has listed the operation and before its Describe
+        // sees the image available: it reads "pending" and saves the next step, still waiting.
+        store.AfterListing = () => _h.Runner.RunStepAsync(id, first.Step, CancellationToken.None);
+        await TickAsync(poller);
+        Assert.Equal(OperationState.Running, (await _h.GetAsync(id))!.State);
+
+        var due = _h.Queue.Due.Count;
+        await TickAsync(poller);
+        var next = Assert.Single(_h.Queue.Due.Skip(due));
+        await _h.Runner.RunStepAsync(id, next.Step, CancellationToken.None);
+
+        Assert.Equal(OperationState.Succeeded, (await _h.GetAsync(id))!.State);
+    }
+
+    private async Task TickAsync(ResourcePoller poller)
+    {
+        _h.Clock.Advance(poller.NextDelay);
+        await poller.TickAsync(CancellationToken.None);
+    }
+
+    /// <summary>The harness's store, running a callback once right after the poller lists running operations.</summary>
+    private sealed class ListingHook(IOperationStore inner) : IOperationStore
+    {
+        public Func<Task>? AfterListing { get; set; }
+
+        public async Task<IReadOnlyList<Operation>> ListByStateAsync(OperationState state, DateTimeOffset? olderThan, int limit, CancellationToken cancellationToken)
+        {
+            var listed = await inner.ListByStateAsync(state, olderThan, limit, cancellationToken);
+            if (state == OperationState.Running && AfterListing is { } hook)
+            {
+                AfterListing = null;
+                await hook();
+            }
+
+            return listed;
+        }
+
+        public Task<(Operation Operation, bool Created)> AddAsync(Operation operation, CancellationToken cancellationToken) => inner.AddAsync(operation, cancellationToken);
+
+        public Task<Operation?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+
+        public Task<Operation?> TryUpdateAsync(Operation updated, CancellationToken cancellationToken) => inner.TryUpdateAsync(updated, cancellationToken);
+
+        public Task<IReadOnlyList<Operation>> ListRecentAsync(string platform, string channelId, int limit, CancellationToken cancellationToken) =>
+            inner.ListRecentAsync(platform, channelId, limit, cancellationToken);
+
+        public Task<IReadOnlyList<Operation>> ListChatDueAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken) =>
+            inner.ListChatDueAsync(olderThan, limit, cancellationToken);
     }
 
     [Fact]

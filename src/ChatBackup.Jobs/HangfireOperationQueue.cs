@@ -160,24 +160,17 @@ public sealed partial class HangfireOperationQueue : BackgroundService, IOperati
             return EnqueueAsync(operationId, step, cancellationToken);
         }
 
-        try
-        {
-            _jobs.Create(OperationJob.For(operationId, step), new ScheduledState(delay));
-        }
-        catch (Exception ex)
-        {
-            // As with Enqueue: the operation is stored, and the poller's recovery queues it again.
-            LogEnqueueFailed(_logger, operationId, step, ex);
-        }
-
+        Create(operationId, step, new ScheduledState(delay));
         return Task.CompletedTask;
     }
 
-    private void Enqueue(string operationId, int step)
+    private void Enqueue(string operationId, int step) => Create(operationId, step, new EnqueuedState());
+
+    private void Create(string operationId, int step, IState state)
     {
         try
         {
-            _jobs.Create(OperationJob.For(operationId, step), new EnqueuedState());
+            _jobs.Create(OperationJob.For(operationId, step), state);
         }
         catch (Exception ex)
         {

@@ -97,22 +97,14 @@ public sealed partial class LocalStepRunner(OperationRunner runner, IOperationQu
         }
     }
 
-    /// <summary>The oldest step whose resource changed state, else the oldest progress step; called only after taking a count.</summary>
-    private (string Id, int Step) Take()
-    {
-        var spinner = default(SpinWait);
-        while (true)
-        {
-            if (_changed.TryDequeue(out var item) || _progress.TryDequeue(out item))
-            {
-                return item;
-            }
-
-            // The count is released after the step is queued, so the step is there; this only
-            // covers the moment between another worker's dequeue and ours on a busy queue.
-            spinner.SpinOnce();
-        }
-    }
+    /// <summary>
+    /// The oldest step whose resource changed state, else the oldest progress step. Called only
+    /// after taking a count, and a count is released only after its step is queued: one is there.
+    /// </summary>
+    private (string Id, int Step) Take() =>
+        _changed.TryDequeue(out var item) || _progress.TryDequeue(out item)
+            ? item
+            : throw new InvalidOperationException("A step was counted but not queued.");
 
     private async Task RunOneAsync(string operationId, int step, CancellationToken cancellationToken)
     {

@@ -141,9 +141,8 @@ public sealed class LocalStepRunnerTests
     }
 
     /// <summary>The in-memory store, noting the order operations are first read in, and failing reads of one on request.</summary>
-    private sealed class ReadsInOrder : IOperationStore
+    private sealed class ReadsInOrder() : ForwardingOperationStore(new InMemoryOperationStore(TimeProvider.System))
     {
-        private readonly InMemoryOperationStore _inner = new(TimeProvider.System);
         private readonly List<string> _reads = [];
 
         public string? FailReadsOf { get; set; }
@@ -156,9 +155,7 @@ public sealed class LocalStepRunnerTests
             }
         }
 
-        public Task<(Operation Operation, bool Created)> AddAsync(Operation operation, CancellationToken cancellationToken) => _inner.AddAsync(operation, cancellationToken);
-
-        public Task<Operation?> GetAsync(string id, CancellationToken cancellationToken)
+        public override Task<Operation?> GetAsync(string id, CancellationToken cancellationToken)
         {
             if (id == FailReadsOf)
             {
@@ -170,18 +167,7 @@ public sealed class LocalStepRunnerTests
                 _reads.Add(id);
             }
 
-            return _inner.GetAsync(id, cancellationToken);
+            return base.GetAsync(id, cancellationToken);
         }
-
-        public Task<Operation?> TryUpdateAsync(Operation updated, CancellationToken cancellationToken) => _inner.TryUpdateAsync(updated, cancellationToken);
-
-        public Task<IReadOnlyList<Operation>> ListRecentAsync(string platform, string channelId, int limit, CancellationToken cancellationToken) =>
-            _inner.ListRecentAsync(platform, channelId, limit, cancellationToken);
-
-        public Task<IReadOnlyList<Operation>> ListByStateAsync(OperationState state, DateTimeOffset? olderThan, int limit, CancellationToken cancellationToken) =>
-            _inner.ListByStateAsync(state, olderThan, limit, cancellationToken);
-
-        public Task<IReadOnlyList<Operation>> ListChatDueAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken) =>
-            _inner.ListChatDueAsync(olderThan, limit, cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using ChatBackup.Core.Ec2;
 using ChatBackup.Core.Operations;
 using ChatBackup.Core.Running;
 using ChatBackup.Core.Waiting;
+using ChatBackup.Testing.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChatBackup.UnitTests.Core;
@@ -139,13 +140,13 @@ public sealed class PollerTests
     }
 
     /// <summary>The harness's store, running a callback once right after the poller lists running operations.</summary>
-    private sealed class ListingHook(IOperationStore inner) : IOperationStore
+    private sealed class ListingHook(IOperationStore inner) : ForwardingOperationStore(inner)
     {
         public Func<Task>? AfterListing { get; set; }
 
-        public async Task<IReadOnlyList<Operation>> ListByStateAsync(OperationState state, DateTimeOffset? olderThan, int limit, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<Operation>> ListByStateAsync(OperationState state, DateTimeOffset? olderThan, int limit, CancellationToken cancellationToken)
         {
-            var listed = await inner.ListByStateAsync(state, olderThan, limit, cancellationToken);
+            var listed = await base.ListByStateAsync(state, olderThan, limit, cancellationToken);
             if (state == OperationState.Running && AfterListing is { } hook)
             {
                 AfterListing = null;
@@ -154,18 +155,6 @@ public sealed class PollerTests
 
             return listed;
         }
-
-        public Task<(Operation Operation, bool Created)> AddAsync(Operation operation, CancellationToken cancellationToken) => inner.AddAsync(operation, cancellationToken);
-
-        public Task<Operation?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
-
-        public Task<Operation?> TryUpdateAsync(Operation updated, CancellationToken cancellationToken) => inner.TryUpdateAsync(updated, cancellationToken);
-
-        public Task<IReadOnlyList<Operation>> ListRecentAsync(string platform, string channelId, int limit, CancellationToken cancellationToken) =>
-            inner.ListRecentAsync(platform, channelId, limit, cancellationToken);
-
-        public Task<IReadOnlyList<Operation>> ListChatDueAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken) =>
-            inner.ListChatDueAsync(olderThan, limit, cancellationToken);
     }
 
     [Fact]
